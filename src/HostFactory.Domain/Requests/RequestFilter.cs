@@ -1,0 +1,20 @@
+using HostFactory.Domain.Common;
+using HostFactory.Domain.Templates;
+
+namespace HostFactory.Domain.Requests;
+
+/// <summary>Which requests <see cref="IRequestReader.ListAsync"/> returns; null criteria match everything.</summary>
+/// <param name="Kind">Only requests of this kind.</param>
+/// <param name="Status">Only requests in this status.</param>
+/// <param name="TemplateId">Only acquire requests for this template.</param>
+/// <param name="Offset">How many matches to skip; 0 or more.</param>
+/// <param name="Limit">The page size; 1 to 1000.</param>
+/// <exception cref="DomainRuleViolationException">Offset or limit is out of range.</exception>
+public sealed record RequestFilter(RequestKind? Kind, RequestStatus? Status, TemplateId? TemplateId, int Offset = 0, int Limit = 100)
+{
+    /// <summary>How many matches to skip; 0 or more.</summary>
+    public int Offset { get; } = Paging.CheckOffset(Offset);
+
+    /// <summary>The page size; 1 to 1000.</summary>
+    public int Limit { get; } = Paging.CheckLimit(Limit);
+}
