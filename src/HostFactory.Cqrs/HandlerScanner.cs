@@ -12,7 +12,9 @@ internal static class HandlerScanner
 {
     public static void Scan(IServiceCollection services, CqrsRegistry registry, IEnumerable<Assembly> assemblies)
     {
-        var fresh = assemblies.Distinct().Where(a => !registry.HasScanned(a)).ToArray();
+        // This library's own behaviours are registered by AddCqrs itself and carry no attribute: scanning it (as a scan of
+        // every loaded assembly does) must not fail on them.
+        var fresh = assemblies.Distinct().Where(a => a != typeof(HandlerScanner).Assembly && !registry.HasScanned(a)).ToArray();
         var plan = new Plan(registry);
         foreach (var type in Discover(fresh, registry.Options.TypeFilter))
         {
