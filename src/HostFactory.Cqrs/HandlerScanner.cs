@@ -59,7 +59,12 @@ internal static class HandlerScanner
             .AddClasses(classes => classes.Where(t => IsCandidate(t) && (filter?.Invoke(t) ?? true)), publicOnly: false)
             .AsSelf()
             .WithTransientLifetime());
-        return found.Select(d => d.ServiceType).Distinct();
+
+        // Scrutor adds classes only, but a command or query may be a struct: ValidateCqrs must see those as well.
+        var structMessages = assemblies
+            .SelectMany(a => a.DefinedTypes)
+            .Where(t => t.IsValueType && t.ImplementedInterfaces.Any(i => Classify(i) == "message") && (filter?.Invoke(t) ?? true));
+        return found.Select(d => d.ServiceType).Concat(structMessages).Distinct();
     }
 
     private static bool IsCandidate(Type type) =>
