@@ -1,6 +1,6 @@
 namespace HostFactory.Cqrs;
 
-/// <summary>Sends commands to their single handler through the pipeline. Scoped: handlers come from the caller's scope.</summary>
+/// <summary>Sends commands to their single handler through the pipeline. Handlers come from the scope the bus was resolved from.</summary>
 public interface ICommandBus
 {
     /// <summary>Executes a command that returns nothing.</summary>
@@ -21,7 +21,7 @@ public interface ICommandBus
     ValueTask<TResult> ExecuteAsync<TResult>(ICommand<TResult> command, CancellationToken cancellationToken = default);
 }
 
-/// <summary>Sends queries to their single handler through the pipeline. Scoped: handlers come from the caller's scope.</summary>
+/// <summary>Sends queries to their single handler through the pipeline. Handlers come from the scope the bus was resolved from.</summary>
 public interface IQueryBus
 {
     /// <summary>Executes a query and returns its answer.</summary>
@@ -34,7 +34,7 @@ public interface IQueryBus
     ValueTask<TResult> ExecuteAsync<TResult>(IQuery<TResult> query, CancellationToken cancellationToken = default);
 }
 
-/// <summary>Publishes events to every handler of the event's runtime type. Scoped: handlers come from the caller's scope.</summary>
+/// <summary>Publishes events to every handler of the event's runtime type. Handlers come from the scope the bus was resolved from.</summary>
 public interface IEventBus
 {
     /// <summary>

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(HostFactory.Cqrs.Benchmarks.DispatchBenchmarks).Assembly).Run(args);
