@@ -1,0 +1,48 @@
+using HostFactory.Cqrs.Tests.Fixtures.Dispatch;
+using HostFactory.Cqrs.Tests.Fixtures.Unhandled;
+using HostFactory.Cqrs.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HostFactory.Cqrs.Tests;
+
+public sealed class QueryBusTests
+{
+    [Fact]
+    public async Task ExecuteAsync_WhenQueryHasHandler_ReturnsItsAnswer()
+    {
+        await using var provider = TestServices.For(typeof(EchoQuery)).BuildStrict();
+        await using var scope = provider.CreateAsyncScope();
+
+        var answer = await scope.ServiceProvider.GetRequiredService<IQueryBus>().ExecuteAsync(new EchoQuery("machines"));
+
+        answer.Should().Be("machines");
+        provider.GetRequiredService<Recorder>().Entries.Should().Equal("echo:machines");
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_WhenQueryHasNoHandler_ThrowsHandlerNotFoundNamingTypeAndAssemblies()
+    {
+        await using var provider = TestServices.For(typeof(UnhandledQuery)).BuildStrict();
+        await using var scope = provider.CreateAsyncScope();
+        var bus = scope.ServiceProvider.GetRequiredService<IQueryBus>();
+
+        var thrown = await bus.Awaiting(b => b.ExecuteAsync(new UnhandledQuery()).AsTask())
+            .Should().ThrowExactlyAsync<HandlerNotFoundException>();
+
+        thrown.Which.MessageType.Should().Be<UnhandledQuery>();
+        thrown.Which.ScannedAssemblies.Should().Equal(TestServices.TestAssembly);
+        thrown.Which.Message.Should().Contain(typeof(UnhandledQuery).FullName).And.Contain(TestServices.TestAssembly.GetName().Name);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_WhenHandlerIsOutsideTypeFilter_ThrowsHandlerNotFound()
+    {
+        // The handler exists in the scanned assembly, but the filter keeps the scan to another namespace.
+        await using var provider = TestServices.For(typeof(UnhandledQuery)).BuildStrict();
+        await using var scope = provider.CreateAsyncScope();
+        var bus = scope.ServiceProvider.GetRequiredService<IQueryBus>();
+
+        await bus.Awaiting(b => b.ExecuteAsync(new EchoQuery("x")).AsTask())
+            .Should().ThrowExactlyAsync<HandlerNotFoundException>();
+    }
+}
