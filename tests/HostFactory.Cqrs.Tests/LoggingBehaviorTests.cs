@@ -1,0 +1,87 @@
+using HostFactory.Cqrs.Tests.Fixtures.Observability;
+using HostFactory.Cqrs.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace HostFactory.Cqrs.Tests;
+
+public sealed class LoggingBehaviorTests
+{
+    private readonly CapturingLoggerProvider _logs = new();
+
+    [Fact]
+    public async Task ExecuteAsync_WhenDebugEnabledAndHandlerSucceeds_WritesOneSuccessRecord()
+    {
+        await using var provider = Build(LogLevel.Debug);
+        await using var scope = provider.CreateAsyncScope();
+
+        await scope.ServiceProvider.GetRequiredService<ICommandBus>().ExecuteAsync(new LoggedCommand());
+
+        var record = _logs.Records.Should().ContainSingle().Subject;
+        record.Category.Should().Be(CqrsDiagnostics.Name);
+        record.Level.Should().Be(LogLevel.Debug);
+        record.State.Should().Contain("MessageType", nameof(LoggedCommand));
+        record.State["ElapsedMilliseconds"].Should().BeOfType<double>().Which.Should().BeGreaterThanOrEqualTo(0);
+        record.Message.Should().Contain(nameof(LoggedCommand)).And.Contain("success").And.Contain(" ms");
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_WhenDebugEnabledAndHandlerFails_WritesOneFailureRecord()
+    {
+        await using var provider = Build(LogLevel.Debug);
+        await using var scope = provider.CreateAsyncScope();
+
+        await scope.ServiceProvider.GetRequiredService<IQueryBus>().Awaiting(b => b.ExecuteAsync(new FailingLoggedQuery()).AsTask())
+            .Should().ThrowExactlyAsync<ObservedFailureException>();
+
+        var record = _logs.Records.Should().ContainSingle().Subject;
+        record.Level.Should().Be(LogLevel.Debug);
+        record.State.Should().Contain("MessageType", nameof(FailingLoggedQuery));
+        record.State.Should().Contain("ExceptionType", nameof(ObservedFailureException));
+        record.State["ElapsedMilliseconds"].Should().BeOfType<double>();
+        record.Message.Should().Contain(nameof(FailingLoggedQuery)).And.Contain("failure");
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_WhenDispatchedTwice_WritesOneRecordPerDispatch()
+    {
+        await using var provider = Build(LogLevel.Debug);
+        await using var scope = provider.CreateAsyncScope();
+        var bus = scope.ServiceProvider.GetRequiredService<ICommandBus>();
+
+        await bus.ExecuteAsync(new LoggedCommand());
+        await bus.ExecuteAsync(new LoggedCommand());
+
+        _logs.Records.Should().HaveCount(2);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_WhenDebugDisabled_WritesNothing()
+    {
+        await using var provider = Build(LogLevel.Information);
+        await using var scope = provider.CreateAsyncScope();
+
+        await scope.ServiceProvider.GetRequiredService<ICommandBus>().ExecuteAsync(new LoggedCommand());
+        await scope.ServiceProvider.GetRequiredService<IQueryBus>().Awaiting(b => b.ExecuteAsync(new FailingLoggedQuery()).AsTask())
+            .Should().ThrowExactlyAsync<ObservedFailureException>();
+
+        _logs.Records.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_WhenLoggingIsNotRegistered_DispatchesWithoutLogger()
+    {
+        await using var provider = TestServices.For(typeof(LoggedCommand)).BuildStrict();
+        await using var scope = provider.CreateAsyncScope();
+
+        await scope.ServiceProvider.Awaiting(s => s.GetRequiredService<ICommandBus>().ExecuteAsync(new LoggedCommand()).AsTask())
+            .Should().NotThrowAsync();
+    }
+
+    private ServiceProvider Build(LogLevel minimum)
+    {
+        var services = TestServices.For(typeof(LoggedCommand));
+        services.AddLogging(logging => logging.SetMinimumLevel(minimum).AddProvider(_logs));
+        return services.BuildStrict();
+    }
+}
