@@ -18,7 +18,7 @@ public sealed class EventBusTests
 
         await scope.ServiceProvider.GetRequiredService<IEventBus>().PublishAsync(new MachineProvisioned("m-1"));
 
-        // Each handler yields between its two entries; run in sequence, each one's pair stays together.
+        // Each handler waits between its two entries; run in sequence, each one's pair stays together.
         var entries = provider.GetRequiredService<Recorder>().Entries;
         entries.Should().HaveCount(6);
         entries.Chunk(2).Should().AllSatisfy(pair => pair[1].Should().Be("<" + pair[0].TrimEnd('>')));

@@ -18,7 +18,7 @@ public sealed class InventoryHandler(Recorder recorder) : IEventHandler<MachineP
     public async ValueTask HandleAsync(MachineProvisioned @event, CancellationToken cancellationToken)
     {
         recorder.Add("inventory>");
-        await Task.Yield();
+        await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
         recorder.Add("<inventory");
     }
 }
@@ -29,7 +29,7 @@ public sealed class BillingHandler(Recorder recorder) : IEventHandler<MachinePro
     public async ValueTask HandleAsync(MachineProvisioned @event, CancellationToken cancellationToken)
     {
         recorder.Add("billing>");
-        await Task.Yield();
+        await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
         recorder.Add("<billing");
     }
 }
@@ -40,7 +40,7 @@ public sealed class NotificationHandler(Recorder recorder) : IEventHandler<Machi
     public async ValueTask HandleAsync(MachineProvisioned @event, CancellationToken cancellationToken)
     {
         recorder.Add("notification>");
-        await Task.Yield();
+        await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
         recorder.Add("<notification");
     }
 }
