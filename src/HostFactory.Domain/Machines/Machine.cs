@@ -235,6 +235,30 @@ public sealed class Machine : AggregateRoot<MachineId>
         Raise(new MachineReturnStarted(Id, returnRequestId, UpdatedAt));
     }
 
+    /// <summary>
+    /// The provider refused to release the machine: it is no longer returning (<see cref="ReturnRequestId"/>
+    /// is cleared, so a later return may take it again), keeps its status, carries <paramref name="reason"/>
+    /// as its message, and raises <see cref="MachineReturnAbandoned"/>.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="clock"/> is null.</exception>
+    /// <exception cref="DomainRuleViolationException"><paramref name="reason"/> is blank.</exception>
+    /// <exception cref="InvalidStateTransitionException">The machine is not returning, or is already terminated.</exception>
+    public void AbandonReturn(string reason, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        var message = RequireMessage(reason);
+        if (ReturnRequestId is not { } returnRequestId || Status == MachineStatus.Terminated)
+        {
+            var current = Status == MachineStatus.Terminated ? MachineStatusWords.ToWord(Status) : "not returning";
+            throw new InvalidStateTransitionException(Entity, Id.ToString(), current, "return abandoned");
+        }
+
+        ReturnRequestId = null;
+        Message = message;
+        UpdatedAt = clock.GetUtcNow();
+        Raise(new MachineReturnAbandoned(Id, returnRequestId, message, UpdatedAt));
+    }
+
     /// <summary>The machine is gone: → Terminated; raises <see cref="MachineReturned"/> too when it was returning.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="clock"/> is null.</exception>
     /// <exception cref="InvalidStateTransitionException">The machine is already terminated.</exception>
@@ -272,7 +296,7 @@ public sealed class Machine : AggregateRoot<MachineId>
 
     private static string RequireMessage(string message) =>
         string.IsNullOrWhiteSpace(message)
-            ? throw new DomainRuleViolationException("A failed or reclaimed machine needs a message saying why.")
+            ? throw new DomainRuleViolationException("A failed, reclaimed or unreleased machine needs a message saying why.")
             : message;
 
     private static MachineSnapshot Validate(MachineSnapshot s)

@@ -42,3 +42,13 @@ public sealed record MachineReturnStarted(MachineId MachineId, RequestId ReturnR
 /// <param name="ReturnRequestId">The return request that gave it back.</param>
 /// <param name="OccurredAt">When it terminated.</param>
 public sealed record MachineReturned(MachineId MachineId, RequestId ReturnRequestId, DateTimeOffset OccurredAt) : IDomainEvent;
+
+/// <summary>
+/// The provider refused to release a returning machine: it is no longer returning and may be
+/// returned again; the return request that held it counts it as failed.
+/// </summary>
+/// <param name="MachineId">The machine.</param>
+/// <param name="ReturnRequestId">The return request that could not release it.</param>
+/// <param name="Reason">What the provider said.</param>
+/// <param name="OccurredAt">When the return was abandoned.</param>
+public sealed record MachineReturnAbandoned(MachineId MachineId, RequestId ReturnRequestId, string Reason, DateTimeOffset OccurredAt) : IDomainEvent;

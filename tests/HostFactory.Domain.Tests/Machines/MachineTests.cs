@@ -285,6 +285,70 @@ public sealed class MachineTests
     }
 
     [Fact]
+    public void AbandonReturn_WhenReturning_ClearsTheReturnKeepsStatusAndRaisesMachineReturnAbandoned()
+    {
+        var machine = TestData.MachineIn(MachineStatus.Running, _clock);
+        var returnId = RequestId.NewReturn();
+        machine.BeginReturn(returnId, _clock);
+        machine.DequeueEvents();
+
+        machine.AbandonReturn("quota API refused the termination", _clock);
+
+        machine.IsReturning.Should().BeFalse();
+        machine.Status.Should().Be(MachineStatus.Running);
+        machine.Message.Should().Be("quota API refused the termination");
+        machine.DomainEvents.Should().Equal(new MachineReturnAbandoned(machine.Id, returnId, "quota API refused the termination", Now));
+    }
+
+    [Fact]
+    public void AbandonReturn_WhenAbandoned_CanBeReturnedAgain()
+    {
+        var machine = TestData.MachineIn(MachineStatus.Running, _clock);
+        machine.BeginReturn(RequestId.NewReturn(), _clock);
+        machine.AbandonReturn("refused", _clock);
+        var second = RequestId.NewReturn();
+
+        machine.BeginReturn(second, _clock);
+
+        machine.ReturnRequestId.Should().Be(second);
+    }
+
+    [Fact]
+    public void AbandonReturn_WhenNotReturning_Throws()
+    {
+        var machine = TestData.MachineIn(MachineStatus.Running, _clock);
+
+        FluentActions.Invoking(() => machine.AbandonReturn("refused", _clock))
+            .Should().Throw<InvalidStateTransitionException>()
+            .WithMessage($"Machine '{machine.Id}' cannot move from 'not returning' to 'return abandoned'.");
+        machine.DomainEvents.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void AbandonReturn_WhenTerminated_ThrowsAndKeepsTheReturn()
+    {
+        var machine = TestData.MachineIn(MachineStatus.ShuttingDown, _clock);
+        var returnId = RequestId.NewReturn();
+        machine.BeginReturn(returnId, _clock);
+        machine.MarkTerminated(_clock);
+
+        FluentActions.Invoking(() => machine.AbandonReturn("refused", _clock))
+            .Should().Throw<InvalidStateTransitionException>()
+            .WithMessage($"Machine '{machine.Id}' cannot move from 'terminated' to 'return abandoned'.");
+        machine.ReturnRequestId.Should().Be(returnId);
+    }
+
+    [Fact]
+    public void AbandonReturn_WhenReasonBlank_ThrowsAndKeepsTheReturn()
+    {
+        var machine = TestData.MachineIn(MachineStatus.Running, _clock);
+        machine.BeginReturn(RequestId.NewReturn(), _clock);
+
+        FluentActions.Invoking(() => machine.AbandonReturn(" ", _clock)).Should().Throw<DomainRuleViolationException>();
+        machine.IsReturning.Should().BeTrue();
+    }
+
+    [Fact]
     public void ToProviderMachine_WhenCalled_CarriesIdsHostAndData()
     {
         var machine = TestData.MachineIn(MachineStatus.Running, _clock);
