@@ -57,8 +57,9 @@ public sealed class DuplicateHandlerException : InvalidOperationException
 
 /// <summary>
 /// A scanned class is registered wrongly: an attribute on a class that implements no matching interface, a handler
-/// interface without its attribute, an abstract or open generic handler, or a behaviour that is not an open generic
-/// <see cref="IPipelineBehavior{TMessage, TResult}"/>.
+/// interface without its attribute, an open generic handler, one class with two different handler lifetimes, or a
+/// behaviour that is not an open generic <see cref="IPipelineBehavior{TMessage, TResult}"/> marked
+/// <see cref="PipelineBehaviorAttribute"/>. (Abstract classes are not scanned, so they are never refused.)
 /// </summary>
 public sealed class HandlerRegistrationException : InvalidOperationException
 {
