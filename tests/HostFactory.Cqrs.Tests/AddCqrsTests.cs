@@ -5,6 +5,7 @@ using HostFactory.Cqrs.Tests.Fixtures.Duplicates.Query;
 using HostFactory.Cqrs.Tests.Fixtures.Events;
 using HostFactory.Cqrs.Tests.Fixtures.Misregistered.AttributeWithoutInterface;
 using HostFactory.Cqrs.Tests.Fixtures.Misregistered.ClosedBehavior;
+using HostFactory.Cqrs.Tests.Fixtures.Misregistered.ConflictingLifetimes;
 using HostFactory.Cqrs.Tests.Fixtures.Misregistered.InterfaceWithoutAttribute;
 using HostFactory.Cqrs.Tests.Fixtures.Misregistered.OpenGenericHandler;
 using HostFactory.Cqrs.Tests.Fixtures.Misregistered.UnmarkedBehavior;
@@ -29,6 +30,7 @@ public sealed class AddCqrsTests
         { typeof(CatchAllCommandHandler<>), "is an open generic handler" },
         { typeof(ClosedBehavior), "must be a non-abstract open generic class" },
         { typeof(UnmarkedBehavior<,>), "is not marked [PipelineBehavior]" },
+        { typeof(TwoLifetimesHandler), "has handler attributes with different lifetimes" },
     };
 
     [Theory]
