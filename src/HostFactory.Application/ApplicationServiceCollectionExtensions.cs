@@ -1,0 +1,48 @@
+using HostFactory.Application;
+using HostFactory.Application.Common;
+using HostFactory.Application.Requests;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the HostFactory application layer.</summary>
+public static class ApplicationServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers every command and query handler of the application on the HostFactory.Cqrs buses (<c>AddCqrs</c>),
+    /// <see cref="TimeProvider.System"/> unless a clock is already registered, <see cref="ApplicationOptions"/> (checked
+    /// when first read, and at start-up under a host) and the helpers the handlers share. Idempotent: calling it again
+    /// adds only <paramref name="configure"/>.
+    /// </summary>
+    /// <remarks>
+    /// The host must also register the domain ports: <c>ITemplateStore</c>, <c>IRequestStore</c>, <c>IMachineStore</c>,
+    /// their readers, <c>IMachineProviderRegistry</c>, and logging (<c>AddLogging</c>): the handlers log through
+    /// <c>ILogger&lt;T&gt;</c>.
+    /// </remarks>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Changes the default settings; optional.</param>
+    /// <returns><paramref name="services"/>, for chaining.</returns>
+    public static IServiceCollection AddHostFactoryApplication(this IServiceCollection services, Action<ApplicationOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddCqrs(typeof(ApplicationOptions).Assembly);
+        services.TryAddSingleton(TimeProvider.System);
+
+        var options = services.AddOptions<ApplicationOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ApplicationOptions>, ApplicationOptionsValidator>());
+
+        services.TryAddSingleton<ConcurrencyRetry>();
+        // Scoped, not singleton: the event bus dispatches to handlers of the caller's scope.
+        services.TryAddScoped<DomainEventPublisher>();
+        services.TryAddScoped<AggregateWriter>();
+        services.TryAddScoped<MachineReturner>();
+        return services;
+    }
+}

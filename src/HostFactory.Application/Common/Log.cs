@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+
+namespace HostFactory.Application.Common;
+
+/// <summary>Source-generated log records of the application layer (event ids 1000–1099).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "{Operation}: {Entity} '{EntityId}' was changed by another process; re-running (attempt {Attempt} failed)")]
+    public static partial void ConcurrencyConflict(ILogger logger, string operation, string entity, string entityId, int attempt);
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Handlers of {EventType} failed; the change itself was saved")]
+    public static partial void EventHandlersFailed(ILogger logger, Exception exception, string eventType);
+
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Warning, Message = "Provider {ProviderName} failed to provision for {RequestId}: {Error}")]
+    public static partial void ProvisionFailed(ILogger logger, string providerName, string requestId, string error);
+
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Error, Message = "Provider {ProviderName} threw while provisioning for {RequestId}; the request is failed")]
+    public static partial void ProvisionThrew(ILogger logger, Exception exception, string providerName, string requestId);
+
+    [LoggerMessage(EventId = 1012, Level = LogLevel.Warning, Message = "Provider {ProviderName} reported a machine for {RequestId} that cannot be recorded: {Error}")]
+    public static partial void ProvisionedMachineRejected(ILogger logger, string providerName, string requestId, string error);
+
+    [LoggerMessage(EventId = 1013, Level = LogLevel.Warning, Message = "{Count} machine(s) made for {RequestId} are not wanted any more ({Reason}); returning them")]
+    public static partial void ReturningUnwantedMachines(ILogger logger, int count, string requestId, string reason);
+
+    [LoggerMessage(EventId = 1020, Level = LogLevel.Warning, Message = "Provider {ProviderName} failed to {Action}: {Error}")]
+    public static partial void ProviderCallFailed(ILogger logger, Exception exception, string providerName, string action, string error);
+
+    [LoggerMessage(EventId = 1021, Level = LogLevel.Warning, Message = "Provider {ProviderName} could not release machine {MachineId}: {Error}")]
+    public static partial void ReleaseRefused(ILogger logger, string providerName, string machineId, string error);
+
+    [LoggerMessage(EventId = 1030, Level = LogLevel.Warning, Message = "Ignored an observation of machine {MachineId}: {Error}")]
+    public static partial void ObservationIgnored(ILogger logger, string machineId, string error);
+}

@@ -1,0 +1,250 @@
+using System.Globalization;
+using HostFactory.Application.Common;
+using HostFactory.Cqrs;
+using HostFactory.Domain.Common;
+using HostFactory.Domain.Machines;
+using HostFactory.Domain.Providers;
+using HostFactory.Domain.Requests;
+using Microsoft.Extensions.Logging;
+
+namespace HostFactory.Application.Requests;
+
+/// <summary>
+/// Brings unfinished requests up to date: asks each provider what it sees of their machines, records that on the
+/// machines, and moves each request on (see <see cref="SyncRequests"/> remarks). Run it before answering
+/// <c>getRequestStatus</c>, or on a timer.
+/// </summary>
+/// <remarks>
+/// An acquire request completes when every machine runs and as many as asked for exist; it completes with errors
+/// when every machine reached a final result but some failed or too few were made; it times out at its deadline.
+/// Machines of an acquire request that ended without handing them over (still pending, failed) are then returned, so
+/// none is leaked. A return request completes when every machine is terminated. A request still pending past its
+/// deadline (the process that made it stopped before calling the provider) fails. A provider that fails to answer is
+/// reported in the summary; the request is left for the next sync.
+/// </remarks>
+/// <param name="RequestIds">The requests to sync; null or empty for every unfinished request. At most 10000.</param>
+public sealed record SyncRequests(IReadOnlyList<string>? RequestIds = null) : ICommand<SyncSummary>, IValidatable
+{
+    /// <inheritdoc />
+    public IEnumerable<ValidationError> Validate()
+    {
+        foreach (var error in InputRules.List(nameof(RequestIds), RequestIds, InputRules.MaxRequestIdsPerCall, required: false))
+        {
+            yield return error;
+        }
+
+        for (var i = 0; RequestIds is not null && i < RequestIds.Count; i++)
+        {
+            foreach (var error in InputRules.RequestId($"{nameof(RequestIds)}[{i}]", RequestIds[i]))
+            {
+                yield return error;
+            }
+        }
+    }
+}
+
+/// <summary>What <see cref="SyncRequests"/> did.</summary>
+/// <param name="Requests">One entry per request looked at, in order.</param>
+public sealed record SyncSummary(IReadOnlyList<RequestSyncResult> Requests)
+{
+    /// <summary>How many requests changed status.</summary>
+    public int Changed => Requests.Count(r => r.Changed);
+}
+
+/// <summary>What syncing one request did.</summary>
+/// <param name="RequestId">The request.</param>
+/// <param name="Found">False when no request has that id.</param>
+/// <param name="Before">Its status before; null when not found.</param>
+/// <param name="After">Its status after; null when not found.</param>
+/// <param name="Problems">Provider failures met, one sentence each.</param>
+public sealed record RequestSyncResult(RequestId RequestId, bool Found, RequestStatus? Before, RequestStatus? After, IReadOnlyList<string> Problems)
+{
+    /// <summary>True when the status changed.</summary>
+    public bool Changed => Before != After;
+}
+
+/// <summary>Handles <see cref="SyncRequests"/>.</summary>
+[CommandHandler]
+internal sealed class SyncRequestsHandler(
+    IRequestStore requests,
+    IMachineStore machines,
+    IMachineProviderRegistry providers,
+    AggregateWriter writer,
+    MachineReturner returner,
+    TimeProvider clock,
+    ILogger<SyncRequestsHandler> logger)
+    : ICommandHandler<SyncRequests, SyncSummary>
+{
+    public async ValueTask<SyncSummary> HandleAsync(SyncRequests command, CancellationToken cancellationToken)
+    {
+        var ids = command.RequestIds is { Count: > 0 } given
+            ? given.Select(RequestId.Parse).Distinct().ToList()
+            : await requests.ListUnfinishedAsync(cancellationToken);
+        var results = new List<RequestSyncResult>(ids.Count);
+        foreach (var id in ids)
+        {
+            results.Add(await SyncAsync(id, cancellationToken));
+        }
+
+        return new SyncSummary(results);
+    }
+
+    private async Task<RequestSyncResult> SyncAsync(RequestId id, CancellationToken cancellationToken)
+    {
+        var request = await requests.FindAsync(id, cancellationToken);
+        if (request is null)
+        {
+            return new RequestSyncResult(id, false, null, null, []);
+        }
+
+        var before = request.Status;
+        var problems = new List<string>();
+        if (request.IsFinished)
+        {
+            return new RequestSyncResult(id, true, before, before, problems);
+        }
+
+        Request? saved;
+        if (request.Status == RequestStatus.Pending)
+        {
+            // Another process is between saving the request and hearing back from the provider; only a deadline
+            // passed means it stopped, and then the provider must not be asked again.
+            saved = await writer.UpdateAsync(request, FailIfStale, cancellationToken);
+        }
+        else
+        {
+            var current = await ObserveAsync(request, problems, cancellationToken);
+            saved = await writer.UpdateAsync(request, r =>
+            {
+                r.RecordSync(clock);
+                RequestProgress.Advance(r, current.ConvertAll(m => m.ToSnapshot()), clock);
+                return true;
+            }, cancellationToken);
+            if (saved is { Kind: RequestKind.Acquire, IsFinished: true } && saved.Status != RequestStatus.Completed)
+            {
+                await ReturnUndeliveredAsync(current, cancellationToken);
+            }
+        }
+
+        return new RequestSyncResult(id, true, before, saved?.Status, problems);
+    }
+
+    private bool FailIfStale(Request request)
+    {
+        if (request.Status != RequestStatus.Pending || !request.IsPastDeadline(clock.GetUtcNow()))
+        {
+            return false;
+        }
+
+        var deadline = request.Deadline.ToString("u", CultureInfo.InvariantCulture);
+        request.Fail($"The request was never handed to the provider before its deadline {deadline}; the process handling it stopped.", clock);
+        return true;
+    }
+
+    /// <summary>Asks the providers about the request's machines that are not terminated and records what they say.</summary>
+    private async Task<List<Machine>> ObserveAsync(Request request, List<string> problems, CancellationToken cancellationToken)
+    {
+        var current = await LoadMachinesAsync(request, cancellationToken);
+        var live = current.Where(m => m.Status != MachineStatus.Terminated).ToList();
+        foreach (var group in live.GroupBy(m => m.ProviderName, StringComparer.Ordinal))
+        {
+            var observations = await DescribeAsync(group.Key, group.ToList(), problems, cancellationToken);
+            foreach (var machine in group)
+            {
+                if (!observations.TryGetValue(machine.ProviderMachineId, out var observation))
+                {
+                    continue;
+                }
+
+                var updated = await writer.UpdateAsync(machine, m => Observe(m, observation), cancellationToken);
+                if (updated is not null)
+                {
+                    current[current.FindIndex(m => m.Id == machine.Id)] = updated;
+                }
+            }
+        }
+
+        return current;
+    }
+
+    /// <summary>
+    /// An acquire request's machines are those made for it; a return request's are those it names (some may since be
+    /// claimed by another return or released from it, so the list is not "machines whose return is this request").
+    /// </summary>
+    private async Task<List<Machine>> LoadMachinesAsync(Request request, CancellationToken cancellationToken)
+    {
+        var listed = (await machines.ListByRequestAsync(request.Id, cancellationToken)).ToList();
+        foreach (var id in request.MachineIds.Where(id => !listed.Exists(m => m.Id == id)))
+        {
+            if (await machines.FindAsync(id, cancellationToken) is { } machine)
+            {
+                listed.Add(machine);
+            }
+        }
+
+        return listed;
+    }
+
+    private async Task<Dictionary<string, MachineObservation>> DescribeAsync(
+        string providerName, List<Machine> group, List<string> problems, CancellationToken cancellationToken)
+    {
+        if (!providers.TryGet(providerName, out var provider))
+        {
+            problems.Add($"Provider '{providerName}' is not configured; {group.Count} machine(s) could not be checked.");
+            return [];
+        }
+
+        try
+        {
+            var observations = await provider.DescribeAsync(group.ConvertAll(m => m.ToProviderMachine()), cancellationToken);
+            return observations
+                .GroupBy(o => o.ProviderMachineId, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.ProviderCallFailed(logger, exception, providerName, "describe machines", exception.Message);
+            problems.Add($"Provider '{providerName}' failed to describe {group.Count} machine(s): {exception.Message}");
+            return [];
+        }
+    }
+
+    private bool Observe(Machine machine, MachineObservation observation)
+    {
+        var before = machine.ToSnapshot();
+        try
+        {
+            switch (observation.Status)
+            {
+                case MachineStatus.Running:
+                    machine.MarkRunning(observation.HostName, observation.PrivateIpAddress, observation.PublicIpAddress, clock);
+                    break;
+                case MachineStatus.Failed when machine.Status != MachineStatus.Failed:
+                    machine.MarkFailed(string.IsNullOrWhiteSpace(observation.Message) ? "The provider reported the machine failed." : observation.Message, clock);
+                    break;
+                default:
+                    machine.ApplyProviderStatus(observation.Status, observation.Message, clock);
+                    break;
+            }
+        }
+        catch (InvalidStateTransitionException exception)
+        {
+            // A provider may report a move our state machine does not allow (e.g. a failed machine running again);
+            // the machine keeps its state rather than the whole sync failing.
+            Log.ObservationIgnored(logger, machine.Id.ToString(), exception.Message);
+            return false;
+        }
+
+        return machine.ToSnapshot() != before;
+    }
+
+    private async Task ReturnUndeliveredAsync(List<Machine> current, CancellationToken cancellationToken)
+    {
+        var undelivered = current.Where(m => m.Status is not (MachineStatus.Running or MachineStatus.Terminated) && !m.IsReturning).ToList();
+        if (undelivered.Count > 0)
+        {
+            Log.ReturningUnwantedMachines(logger, undelivered.Count, undelivered[0].RequestId.ToString(), "the request ended without them");
+            await returner.ReturnAsync(undelivered, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using HostFactory.Application.Common;
+using HostFactory.Cqrs;
+using HostFactory.Domain.Machines;
+using HostFactory.Domain.Templates;
+
+namespace HostFactory.Application.Templates;
+
+/// <summary>One template with its live numbers; null when no template has that id.</summary>
+/// <param name="TemplateId">The template id.</param>
+public sealed record GetTemplate(string TemplateId) : IQuery<TemplateSummary?>, IValidatable
+{
+    /// <inheritdoc />
+    public IEnumerable<ValidationError> Validate() => InputRules.TemplateId(nameof(TemplateId), TemplateId);
+}
+
+/// <summary>Answers <see cref="GetTemplate"/> from the read side.</summary>
+[QueryHandler]
+internal sealed class GetTemplateHandler(ITemplateReader templates, IMachineReader machines) : IQueryHandler<GetTemplate, TemplateSummary?>
+{
+    public async ValueTask<TemplateSummary?> HandleAsync(GetTemplate query, CancellationToken cancellationToken)
+    {
+        var template = await templates.GetAsync(new TemplateId(query.TemplateId), cancellationToken);
+        return template is null ? null : await TemplateSummary.CreateAsync(template, machines, cancellationToken);
+    }
+}
