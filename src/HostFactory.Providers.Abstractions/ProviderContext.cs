@@ -15,9 +15,10 @@ public sealed class ProviderContext
     /// <param name="stateDirectory">A directory only this instance writes to; created by the host.</param>
     /// <param name="loggerFactory">Where the provider's logs go (never stdout).</param>
     /// <param name="timeProvider">The clock.</param>
+    /// <param name="configurationDirectory">The directory of the configuration file, for relative paths in settings; null when unknown.</param>
     /// <exception cref="ArgumentException">A name or the directory is blank.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="loggerFactory"/> or <paramref name="timeProvider"/> is null.</exception>
-    public ProviderContext(string instanceName, string typeName, string stateDirectory, ILoggerFactory loggerFactory, TimeProvider timeProvider)
+    public ProviderContext(string instanceName, string typeName, string stateDirectory, ILoggerFactory loggerFactory, TimeProvider timeProvider, string? configurationDirectory = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(instanceName);
         ArgumentException.ThrowIfNullOrWhiteSpace(typeName);
@@ -29,6 +30,7 @@ public sealed class ProviderContext
         StateDirectory = stateDirectory;
         LoggerFactory = loggerFactory;
         TimeProvider = timeProvider;
+        ConfigurationDirectory = configurationDirectory;
     }
 
     /// <summary>The instance name (a template's <c>providerName</c>).</summary>
@@ -39,6 +41,19 @@ public sealed class ProviderContext
 
     /// <summary>The absolute path of this instance's state directory: <c>&lt;work dir&gt;/providers/&lt;instance&gt;</c>.</summary>
     public string StateDirectory { get; }
+
+    /// <summary>
+    /// The directory of the configuration file the instance came from; relative paths in settings
+    /// (scripts, inventories) are meant relative to it. Null when the host does not know it.
+    /// </summary>
+    public string? ConfigurationDirectory { get; }
+
+    /// <summary>Resolves <paramref name="path"/> against <see cref="ConfigurationDirectory"/> (or the current directory).</summary>
+    public string ResolvePath(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        return Path.GetFullPath(path, ConfigurationDirectory ?? Directory.GetCurrentDirectory());
+    }
 
     /// <summary>Creates the provider's loggers.</summary>
     public ILoggerFactory LoggerFactory { get; }

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Configuration;
+
+namespace HostFactory.Providers.Configuration;
+
+/// <summary>
+/// Reads <c>hostfactory.json</c> through Microsoft.Extensions.Configuration. Its shape:
+/// <code>
+/// { "hostFactory": {
+///     "storage":   { "dataDirectory": "data" },
+///     "logging":   { "minimumLevel": "Information" },
+///     "providers": [ { "name": "local", "type": "local-process", ... } ] } }
+/// </code>
+/// </summary>
+public static class HostFactoryConfiguration
+{
+    /// <summary>The root section of every HostFactory setting.</summary>
+    public const string RootSection = "hostFactory";
+
+    /// <summary>The section holding the provider instances (an array).</summary>
+    public const string ProvidersSection = RootSection + ":providers";
+
+    /// <summary>Loads the configuration file (no reload on change: each Host Factory call is a new process).</summary>
+    /// <param name="configurationFile">The absolute path of the file.</param>
+    /// <returns>The configuration.</returns>
+    /// <exception cref="FileNotFoundException">The file does not exist; the message names it.</exception>
+    /// <exception cref="InvalidDataException">The file is not valid JSON; the message names it.</exception>
+    public static IConfigurationRoot Load(string configurationFile)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(configurationFile);
+        var fullPath = Path.GetFullPath(configurationFile);
+        if (!File.Exists(fullPath))
+        {
+            throw new FileNotFoundException($"The HostFactory configuration file '{fullPath}' does not exist.", fullPath);
+        }
+
+        return new ConfigurationBuilder()
+            .AddJsonFile(fullPath, optional: false, reloadOnChange: false)
+            .Build();
+    }
+}
