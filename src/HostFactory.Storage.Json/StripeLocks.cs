@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using Microsoft.Win32.SafeHandles;
+
+namespace HostFactory.Storage.Json;
+
+/// <summary>
+/// Cross-process exclusive locks. Each aggregate maps (by a stable hash of kind and id) to one of 256 lock files in
+/// <c>locks/</c>; holding the file open with <see cref="FileShare.None"/> is an advisory <c>flock(LOCK_EX)</c> on Linux,
+/// released by the kernel when the holder closes it or dies, so a killed process never leaves a lock behind. A fixed
+/// set of files avoids both one lock file per aggregate ever stored and the race of deleting lock files.
+/// </summary>
+internal sealed class StripeLocks(string directory, TimeSpan timeout)
+{
+    public const int StripeCount = 256;
+
+    private static readonly TimeSpan MaxPause = TimeSpan.FromMilliseconds(16);
+
+    public string Directory { get; } = directory;
+
+    public TimeSpan Timeout { get; } = timeout;
+
+    /// <summary>The stripe of an aggregate: FNV-1a over <c>kind:id</c>, identical in every process (unlike string.GetHashCode).</summary>
+    public static int StripeOf(string kind, string id)
+    {
+        var hash = 2166136261u;
+        foreach (var c in kind)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        hash = (hash ^ ':') * 16777619u;
+        foreach (var c in id)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return (int)(hash % StripeCount);
+    }
+
+    public string PathOf(int stripe) => Path.Join(Directory, $"{stripe:x2}.lock");
+
+    /// <summary>
+    /// Takes the locks of <paramref name="stripes"/> in ascending order (so two batches never deadlock), polling each
+    /// until <see cref="Timeout"/> has passed since the call.
+    /// </summary>
+    /// <exception cref="StorageLockTimeoutException">A lock stayed held by another process past the timeout.</exception>
+    /// <exception cref="StorageUnavailableException">A lock file cannot be opened (read-only or missing directory).</exception>
+    public async ValueTask<HeldLocks> AcquireAsync(IEnumerable<int> stripes, string subject, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var held = new HeldLocks();
+        try
+        {
+            foreach (var stripe in stripes.Distinct().Order())
+            {
+                var path = PathOf(stripe);
+                var pause = TimeSpan.FromMilliseconds(1);
+                SafeFileHandle? handle;
+                while ((handle = TryOpen(path)) is null)
+                {
+                    if (Stopwatch.GetElapsedTime(started) >= Timeout)
+                    {
+                        throw new StorageLockTimeoutException(subject, path, Timeout);
+                    }
+
+                    // Jitter keeps processes that collided from retrying in lockstep.
+                    await Task.Delay(pause + TimeSpan.FromMicroseconds(Random.Shared.Next(500)), cancellationToken);
+                    pause = pause * 2 < MaxPause ? pause * 2 : MaxPause;
+                }
+
+                held.Add(handle);
+            }
+
+            return held;
+        }
+        catch
+        {
+            held.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Takes all the locks without waiting, or none: null when any is held elsewhere (used by recovery, which must not block).</summary>
+    public HeldLocks? TryAcquire(IEnumerable<int> stripes)
+    {
+        var held = new HeldLocks();
+        foreach (var stripe in stripes.Distinct().Order())
+        {
+            if (TryOpen(PathOf(stripe)) is not { } handle)
+            {
+                held.Dispose();
+                return null;
+            }
+
+            held.Add(handle);
+        }
+
+        return held;
+    }
+
+    /// <summary>The lock file open with an exclusive lock, or null when another open file description holds it.</summary>
+    public static SafeFileHandle? TryOpen(string path)
+    {
+        try
+        {
+            return File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException exception) when (IsHeldElsewhere(exception))
+        {
+            return null;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new StorageUnavailableException(Path.GetDirectoryName(path)!, $"the lock file '{path}' cannot be opened for writing: {exception.Message}", exception);
+        }
+    }
+
+    // .NET reports a lock held elsewhere as EWOULDBLOCK on Unix (11 on Linux, 35 on macOS) and as a sharing or lock
+    // violation on Windows; every other I/O error is a real failure.
+    private static bool IsHeldElsewhere(IOException exception) =>
+        exception.HResult is 11 or 35 or unchecked((int)0x80070020) or unchecked((int)0x80070021);
+}
+
+/// <summary>Locks taken together and released together (in reverse order) on dispose.</summary>
+internal sealed class HeldLocks : IDisposable
+{
+    private readonly List<SafeFileHandle> _handles = [];
+
+    public void Add(SafeFileHandle handle) => _handles.Add(handle);
+
+    public void Dispose()
+    {
+        for (var i = _handles.Count - 1; i >= 0; i--)
+        {
+            _handles[i].Dispose();
+        }
+
+        _handles.Clear();
+    }
+}
