@@ -13,7 +13,8 @@ namespace HostFactory.Providers.LocalProcess;
 /// Each machine is a real OS process on this host, started from the template's <c>command</c> (an argv
 /// array) in a session of its own (<c>setsid</c>), with stdin from <c>/dev/null</c> and stdout/stderr
 /// appended to files in its folder, so it outlives the process that provisioned it. Linux only: it reads
-/// <c>/proc</c>. Template settings: <c>command</c> (required), <c>workingDirectory</c>, <c>environment</c>.
+/// <c>/proc</c>. Template settings: <c>command</c> (required), <c>workingDirectory</c> (relative to the
+/// configuration file's directory; default: the machine's own folder), <c>environment</c>.
 /// </summary>
 [MachineProvider(BuiltInTypeName, OptionsType = typeof(LocalProcessProviderOptions))]
 public sealed class LocalProcessMachineProvider : IMachineProvider
@@ -65,7 +66,7 @@ public sealed class LocalProcessMachineProvider : IMachineProvider
         try
         {
             command = settings.GetRequiredStringArray("command");
-            workingDirectory = settings.GetString("workingDirectory");
+            workingDirectory = settings.GetString("workingDirectory") is { } directory ? _context.ResolvePath(directory) : null;
             environment = settings.GetStringMap("environment");
         }
         catch (ProviderSettingException exception)
@@ -204,9 +205,9 @@ public sealed class LocalProcessMachineProvider : IMachineProvider
 
         try
         {
-            if (settings.GetString("workingDirectory") is { } directory && !Directory.Exists(directory))
+            if (settings.GetString("workingDirectory") is { } directory && !Directory.Exists(_context.ResolvePath(directory)))
             {
-                problems.Add($"Template '{settings.TemplateId}' setting 'workingDirectory' names '{directory}', which does not exist.");
+                problems.Add($"Template '{settings.TemplateId}' setting 'workingDirectory' names '{_context.ResolvePath(directory)}', which does not exist.");
             }
         }
         catch (ProviderSettingException exception)
