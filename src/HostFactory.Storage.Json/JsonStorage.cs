@@ -404,7 +404,14 @@ internal sealed class JsonStorage
     {
         foreach (var entry in entries)
         {
-            File.Delete(Layout.Full(entry));
+            try
+            {
+                File.Delete(Layout.Full(entry));
+            }
+            catch (DirectoryNotFoundException)
+            {
+                // Its key directory never got created (the save stopped before its entries): nothing to remove.
+            }
         }
     }
 
