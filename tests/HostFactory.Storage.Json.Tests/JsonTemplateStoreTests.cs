@@ -1,0 +1,170 @@
+using System.Text.Json;
+using HostFactory.Domain.Common;
+using HostFactory.Domain.Templates;
+
+namespace HostFactory.Storage.Json.Tests;
+
+public sealed class JsonTemplateStoreTests : IDisposable
+{
+    private readonly TempDirectory _directory = new();
+    private readonly StorageFixture _storage;
+    private readonly ManualClock _clock = new();
+
+    public JsonTemplateStoreTests() => _storage = new StorageFixture(_directory.Combine("data"));
+
+    public void Dispose()
+    {
+        _storage.Dispose();
+        _directory.Dispose();
+    }
+
+    [Fact]
+    public async Task SaveAsync_WhenNew_RoundTripsEveryFieldAndMarksVersion1()
+    {
+        var template = TestData.NewTemplate(_clock);
+
+        await _storage.Templates.SaveAsync(template, default);
+
+        template.Version.Should().Be(1);
+        var loaded = await _storage.Templates.FindAsync(template.Id, default);
+        loaded!.ToSnapshot().Should().BeEquivalentTo(template.ToSnapshot());
+        (await _storage.TemplateReader.GetAsync(template.Id, default)).Should().BeEquivalentTo(template.ToSnapshot());
+    }
+
+    [Fact]
+    public async Task SaveAsync_WhenProviderSettingsHoldRawJson_KeepsEachTextExactly()
+    {
+        var template = TestData.NewTemplate(_clock);
+        await _storage.Templates.SaveAsync(template, default);
+
+        var loaded = await _storage.Templates.FindAsync(template.Id, default);
+
+        loaded!.ProviderSettings.Should().Be(template.ProviderSettings);
+        loaded.ProviderSettings.Values["subnets"].Should().Be("[ \"a\", \"b\" ]");
+        loaded.ProviderSettings.Values["none"].Should().BeNull();
+    }
+
+    [Fact]
+    public async Task SaveAsync_WritesCamelCaseDocumentWithSchemaVersionIsoTimesAndIsoDuration()
+    {
+        var template = TestData.NewTemplate(_clock);
+        await _storage.Templates.SaveAsync(template, default);
+
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(_storage.PathOf("templates", $"{template.Id}.json")));
+        var root = json.RootElement;
+
+        root.GetProperty("schemaVersion").GetInt32().Should().Be(1);
+        root.GetProperty("id").GetString().Should().Be(template.Id.Value);
+        root.GetProperty("version").GetInt64().Should().Be(1);
+        root.GetProperty("createdAt").GetString().Should().Be("2025-01-01T08:00:00.0000000Z");
+        root.GetProperty("requestTimeout").GetString().Should().Be("PT45M");
+        root.GetProperty("attributes").GetProperty("nram").GetInt32().Should().Be(1024);
+        root.GetProperty("attributes").GetProperty("extras")[1].GetProperty("kind").GetString().Should().Be("Numeric");
+    }
+
+    [Fact]
+    public async Task SaveAsync_WhenUpdatedAtLoadedVersion_IncrementsVersion()
+    {
+        var template = TestData.NewTemplate(_clock);
+        await _storage.Templates.SaveAsync(template, default);
+        var loaded = (await _storage.Templates.FindAsync(template.Id, default))!;
+
+        loaded.Disable(_clock);
+        await _storage.Templates.SaveAsync(loaded, default);
+
+        loaded.Version.Should().Be(2);
+        (await _storage.TemplateReader.GetAsync(template.Id, default))!.Enabled.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task SaveAsync_WhenSomeoneSavedInBetween_ThrowsConcurrencyExceptionAndKeepsTheirChange()
+    {
+        var template = TestData.NewTemplate(_clock);
+        await _storage.Templates.SaveAsync(template, default);
+        var first = (await _storage.Templates.FindAsync(template.Id, default))!;
+        var second = (await _storage.Templates.FindAsync(template.Id, default))!;
+        first.Disable(_clock);
+        await _storage.Templates.SaveAsync(first, default);
+
+        second.Update("other", 5, second.Attributes, ProviderSettings.Empty, null, _clock);
+        var act = () => _storage.Templates.SaveAsync(second, default);
+
+        (await act.Should().ThrowAsync<ConcurrencyException>()).Which.Should().BeEquivalentTo(new { Entity = "Template", ExpectedVersion = 1L, ActualVersion = 2L });
+        second.Version.Should().Be(1, "a refused save marks nothing persisted");
+        (await _storage.TemplateReader.GetAsync(template.Id, default))!.ProviderName.Should().Be("local");
+    }
+
+    [Fact]
+    public async Task SaveAsync_WhenInsertingAnExistingId_ThrowsConcurrencyException()
+    {
+        await _storage.Templates.SaveAsync(TestData.NewTemplate(_clock), default);
+
+        var act = () => _storage.Templates.SaveAsync(TestData.NewTemplate(_clock), default);
+
+        (await act.Should().ThrowAsync<ConcurrencyException>()).Which.Should().BeEquivalentTo(new { ExpectedVersion = 0L, ActualVersion = 1L });
+    }
+
+    [Fact]
+    public async Task DeleteAsync_WhenAtStoredVersion_RemovesItAndLaterSavesOfTheOldCopyAreRefused()
+    {
+        var template = TestData.NewTemplate(_clock);
+        await _storage.Templates.SaveAsync(template, default);
+        var staleHolder = (await _storage.Templates.FindAsync(template.Id, default))!;
+
+        await _storage.Templates.DeleteAsync(template, default);
+
+        (await _storage.Templates.FindAsync(template.Id, default)).Should().BeNull();
+        staleHolder.Disable(_clock);
+        var act = () => _storage.Templates.SaveAsync(staleHolder, default);
+        (await act.Should().ThrowAsync<ConcurrencyException>()).Which.ActualVersion.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task SaveAsync_WhenReCreatedAfterDelete_ContinuesTheVersionSoAHolderOfTheDeletedOneIsRefused()
+    {
+        var template = TestData.NewTemplate(_clock);
+        await _storage.Templates.SaveAsync(template, default);
+        var holderOfOld = (await _storage.Templates.FindAsync(template.Id, default))!;
+        await _storage.Templates.DeleteAsync(template, default);
+
+        var recreated = TestData.NewTemplate(_clock);
+        await _storage.Templates.SaveAsync(recreated, default);
+
+        recreated.Version.Should().Be(2, "the tombstone kept version 1");
+        holderOfOld.Disable(_clock);
+        var act = () => _storage.Templates.SaveAsync(holderOfOld, default);
+        await act.Should().ThrowAsync<ConcurrencyException>();
+    }
+
+    [Fact]
+    public async Task DeleteAsync_WhenStale_ThrowsConcurrencyExceptionAndKeepsTheTemplate()
+    {
+        var template = TestData.NewTemplate(_clock);
+        await _storage.Templates.SaveAsync(template, default);
+        var newer = (await _storage.Templates.FindAsync(template.Id, default))!;
+        newer.Disable(_clock);
+        await _storage.Templates.SaveAsync(newer, default);
+
+        var act = () => _storage.Templates.DeleteAsync(template, default);
+
+        await act.Should().ThrowAsync<ConcurrencyException>();
+        (await _storage.Templates.FindAsync(template.Id, default)).Should().NotBeNull();
+    }
+
+    [Fact]
+    public async Task ListAsync_ReturnsEveryTemplateOrderedByCreationThenId()
+    {
+        var b = TestData.NewTemplate(_clock, "b-template");
+        var a = TestData.NewTemplate(_clock, "a-template");
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        var first = TestData.NewTemplate(_clock, "0-later");
+        foreach (var template in new[] { first, b, a })
+        {
+            await _storage.Templates.SaveAsync(template, default);
+        }
+
+        var listed = await _storage.TemplateReader.ListAsync(default);
+
+        listed.Select(t => t.Id.Value).Should().Equal("a-template", "b-template", "0-later");
+    }
+}
