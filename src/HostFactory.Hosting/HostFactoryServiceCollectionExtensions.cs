@@ -1,0 +1,61 @@
+using HostFactory.Hosting;
+using HostFactory.Providers.Configuration;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Wires HostFactory into any .NET host.</summary>
+public static class HostFactoryServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers everything HostFactory needs: the command/query/event buses with the application's handlers, the
+    /// JSON file storage, the machine providers configured under <c>hostFactory:providers</c>, and the
+    /// <see cref="TemplateCatalog"/> that imports the templates file. Paths follow Host Factory's rules
+    /// (<c>HF_PROVIDER_CONFDIR</c>, <c>HF_PROVIDER_WORKDIR</c>, <c>HF_PROVIDER_LOGDIR</c>), falling back to the
+    /// <c>config/</c> folder beside the application. Options are validated on start.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">A configuration holding the <c>hostFactory</c> section (the content of <c>hostfactory.json</c>).</param>
+    /// <returns><paramref name="services"/>, for chaining.</returns>
+    public static IServiceCollection AddHostFactory(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddHostFactory(configuration, HostFactoryPathResolver.Resolve(
+            Environment.GetEnvironmentVariable,
+            explicitConfigPath: null,
+            fallbackConfigDirectory: Path.Combine(AppContext.BaseDirectory, "config")));
+
+    /// <summary>Like <see cref="AddHostFactory(IServiceCollection, IConfiguration)"/>, with the paths given.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">A configuration holding the <c>hostFactory</c> section.</param>
+    /// <param name="paths">Where the configuration, templates, state and logs are.</param>
+    /// <returns><paramref name="services"/>, for chaining.</returns>
+    /// <exception cref="InvalidOperationException">Called twice with different paths.</exception>
+    public static IServiceCollection AddHostFactory(this IServiceCollection services, IConfiguration configuration, HostFactoryPaths paths)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(paths);
+
+        var existing = services.FirstOrDefault(d => d.ServiceType == typeof(HostFactoryPaths))?.ImplementationInstance;
+        if (existing is not null)
+        {
+            return existing.Equals(paths)
+                ? services
+                : throw new InvalidOperationException("AddHostFactory was already called with other paths; call it once.");
+        }
+
+        var root = configuration.GetSection(HostFactoryConfiguration.RootSection);
+        services.AddSingleton(paths);
+        services.AddHostFactoryApplication(options => root.GetSection("application").Bind(options));
+        services.AddJsonFileStorage(options =>
+        {
+            root.GetSection("storage").Bind(options);
+            // HF_PROVIDER_WORKDIR is already part of paths.WorkDirectory; a relative data directory lives in it.
+            options.ProviderWorkDirectory = null;
+            options.DataDirectory = Path.GetFullPath(Path.Combine(paths.WorkDirectory, options.DataDirectory ?? "data"));
+        });
+        services.AddMachineProviders(root.GetSection("providers"), host => host.UsePaths(paths));
+        services.TryAddSingleton<TemplateCatalog>();
+        return services;
+    }
+}
