@@ -62,9 +62,26 @@ public static class MachineProvidersServiceCollectionExtensions
         // Resolving the registry loads every plugin; making that part of start-up validation turns a
         // bad plugin or bad settings into a failure at start instead of at the first provider call.
         services.AddOptions<ProvidersLoadedCheck>()
-            .Validate<IMachineProviderRegistry>(static (_, registry) => registry.ProviderNames is not null)
+            .Validate<IServiceProvider>(static (_, sp) => LoadProviders(sp))
             .ValidateOnStart();
         return services;
+    }
+
+    private static bool LoadProviders(IServiceProvider services)
+    {
+        try
+        {
+            _ = services.GetRequiredService<IOptions<MachineProviderHostOptions>>().Value;
+            _ = services.GetRequiredService<IOptions<MachineProvidersOptions>>().Value;
+        }
+        catch (OptionsValidationException)
+        {
+            // Already reported by the options' own start-up validation; loading plugins from a malformed
+            // configuration would only report it a second time.
+            return true;
+        }
+
+        return services.GetRequiredService<IMachineProviderRegistry>().ProviderNames is not null;
     }
 
     private sealed record ProvidersSectionMarker(IConfiguration Section);

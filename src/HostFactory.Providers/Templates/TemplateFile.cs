@@ -263,7 +263,7 @@ public static class TemplateFile
 
             foreach (var mandatory in new[] { "type", "ncpus", "nram" })
             {
-                if (!pairs.ContainsKey(mandatory))
+                if (!value.TryGetProperty(mandatory, out _))
                 {
                     Problem($"attributes.{mandatory}", "is required");
                     ok = false;

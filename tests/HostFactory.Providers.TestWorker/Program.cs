@@ -1,0 +1,67 @@
+using System.Text.Json;
+using HostFactory.Domain.Machines;
+using HostFactory.Domain.Providers;
+using HostFactory.Domain.Requests;
+using HostFactory.Providers.Configuration;
+using HostFactory.Providers.Templates;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+// Usage: worker <hostfactory.json> <work dir> <instance> <operation> [arguments]
+//   provision <templates.json> <templateId> <count> [go-file]   (waits for go-file to exist before provisioning)
+//   describe|release|reclaimed <machines.json>                   ([{ "id", "host", "data" }])
+// Prints one JSON document on stdout; exit 0 on success, 1 with the error on stderr.
+try
+{
+    var (configFile, workDirectory, instance, operation) = (args[0], args[1], args[2], args[3]);
+    var configuration = HostFactoryConfiguration.Load(configFile);
+    var services = new ServiceCollection()
+        .AddMachineProviders(configuration.GetSection(HostFactoryConfiguration.ProvidersSection), host =>
+        {
+            host.ConfigurationFile = configFile;
+            host.ConfigurationDirectory = Path.GetDirectoryName(configFile);
+            host.WorkDirectory = workDirectory;
+        })
+        .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    services.GetRequiredService<IStartupValidator>().Validate();
+    var provider = services.GetRequiredService<IMachineProviderRegistry>().Get(instance);
+    var json = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+    object answer;
+    switch (operation)
+    {
+        case "provision":
+            var template = TemplateFile.Load(args[4], TimeProvider.System).Single(t => t.Id.Value == args[5]).ToSnapshot();
+            if (args.Length > 7)
+            {
+                while (!File.Exists(args[7]))
+                {
+                    await Task.Delay(10);
+                }
+            }
+
+            var result = await provider.ProvisionAsync(new ProvisionRequest(RequestId.NewAcquire(), template, int.Parse(args[6], System.Globalization.CultureInfo.InvariantCulture)), CancellationToken.None);
+            answer = new { machines = result.Machines.Select(m => new { id = m.ProviderMachineId, host = m.HostName, ip = m.PrivateIpAddress, data = m.ProviderData }), error = result.Error };
+            break;
+        default:
+            var asked = JsonSerializer.Deserialize<List<WorkerMachine>>(File.ReadAllText(args[4]), json)!
+                .Select(m => new ProviderMachine(MachineId.New(), m.Id, m.Host, m.Data ?? [])).ToArray();
+            answer = operation switch
+            {
+                "describe" => await provider.DescribeAsync(asked, CancellationToken.None),
+                "release" => await provider.ReleaseAsync(asked, CancellationToken.None),
+                "reclaimed" => await provider.ListReclaimedAsync(asked, CancellationToken.None),
+                _ => throw new ArgumentException($"Unknown operation '{operation}'."),
+            };
+            break;
+    }
+
+    Console.WriteLine(JsonSerializer.Serialize(answer, json));
+    return 0;
+}
+catch (Exception exception)
+{
+    Console.Error.WriteLine(exception.ToString());
+    return 1;
+}
+
+internal sealed record WorkerMachine(string Id, string Host, Dictionary<string, string>? Data);

@@ -1,0 +1,89 @@
+using HostFactory.Providers.Abstractions;
+
+namespace HostFactory.Providers.Tests.Abstractions;
+
+public sealed class ExternalCommandTests
+{
+    [Fact]
+    public async Task RunAsync_WhenTheProgramSucceeds_ReturnsItsOutputAndExitCode()
+    {
+        var result = await ExternalCommand.RunAsync(["/bin/sh", "-c", "cat; echo oops >&2; exit 3"], "from stdin", TimeSpan.FromSeconds(10), CancellationToken.None);
+
+        result.ExitCode.Should().Be(3);
+        result.StandardOutput.Should().Be("from stdin");
+        result.StandardErrorTail().Should().Be("oops");
+    }
+
+    [Fact]
+    public async Task RunAsync_WhenArgumentsHoldSpacesAndQuotes_PassesThemUnchanged()
+    {
+        var result = await ExternalCommand.RunAsync(["/bin/sh", "-c", "printf '%s|' \"$@\"", "sh", "a b", "it's", "$HOME"], null, TimeSpan.FromSeconds(10), CancellationToken.None);
+
+        result.StandardOutput.Should().Be("a b|it's|$HOME|");
+    }
+
+    [Fact]
+    public async Task RunAsync_WhenEnvironmentAndDirectoryAreGiven_TheProgramSeesThem()
+    {
+        var directory = Path.GetTempPath().TrimEnd('/');
+
+        var result = await ExternalCommand.RunAsync(["/bin/sh", "-c", "echo \"$GREETING $(pwd)\""], null, TimeSpan.FromSeconds(10), CancellationToken.None, directory, new Dictionary<string, string> { ["GREETING"] = "hello" });
+
+        result.StandardOutput.Trim().Should().Be($"hello {directory}");
+    }
+
+    [Fact]
+    public async Task RunAsync_WhenTheProgramOutlivesTheTimeout_KillsItsWholeTree()
+    {
+        using var directory = new TempDirectory();
+        var pidFile = Path.Combine(directory.Path, "child.pid");
+
+        var act = () => ExternalCommand.RunAsync(["/bin/sh", "-c", $"sleep 60 & echo $! > {pidFile}; wait"], null, TimeSpan.FromMilliseconds(500), CancellationToken.None);
+
+        (await act.Should().ThrowAsync<TimeoutException>()).WithMessage("'/bin/sh' did not finish within 0.5 s; its process tree was killed.");
+        var child = int.Parse(await File.ReadAllTextAsync(pidFile), System.Globalization.CultureInfo.InvariantCulture);
+        ProcessIsRunning(child).Should().BeFalse("the grandchild is part of the killed tree");
+    }
+
+    [Fact]
+    public async Task RunAsync_WhenADaemonKeepsStdoutOpen_ReturnsSoonAfterTheProgramExits()
+    {
+        var started = DateTime.UtcNow;
+
+        var result = await ExternalCommand.RunAsync(["/bin/sh", "-c", "sleep 30 & echo done"], null, TimeSpan.FromSeconds(20), CancellationToken.None);
+
+        result.StandardOutput.Should().StartWith("done");
+        (DateTime.UtcNow - started).Should().BeLessThan(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task RunAsync_WhenTheProgramDoesNotExist_ThrowsNamingIt()
+    {
+        var act = () => ExternalCommand.RunAsync(["/no/such/program"], null, TimeSpan.FromSeconds(5), CancellationToken.None);
+
+        (await act.Should().ThrowAsync<MachineProviderException>()).WithMessage("Could not start '/no/such/program': *");
+    }
+
+    [Fact]
+    public async Task RunAsync_WhenCancelled_ThrowsOperationCanceled()
+    {
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        var act = () => ExternalCommand.RunAsync(["/bin/sleep", "30"], null, TimeSpan.FromSeconds(30), cancellation.Token);
+
+        await act.Should().ThrowAsync<OperationCanceledException>();
+    }
+
+    private static bool ProcessIsRunning(int pid)
+    {
+        var stat = $"/proc/{pid}/stat";
+        if (!File.Exists(stat))
+        {
+            return false;
+        }
+
+        var text = File.ReadAllText(stat);
+        var state = text[(text.LastIndexOf(')') + 2)..][0];
+        return state is not ('Z' or 'X');
+    }
+}
