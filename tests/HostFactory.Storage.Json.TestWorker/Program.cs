@@ -8,11 +8,12 @@ return args switch
         await Contender.RunAsync(dataDirectory, goFile, int.Parse(worker, System.Globalization.CultureInfo.InvariantCulture),
             int.Parse(iterations, System.Globalization.CultureInfo.InvariantCulture), requestIds.Split(','), contestedMachineId),
     ["print-data-dir", var configured] => Storage.PrintDataDirectory(configured),
+    ["probe", var dataDirectory] => await Storage.ProbeAsync(dataDirectory),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: crash-writer <dir> | contend <dir> <go-file> <worker> <iterations> <req,req,...> <machine-id> | print-data-dir <configured>");
+    Console.Error.WriteLine("usage: crash-writer <dir> | contend <dir> <go-file> <worker> <iterations> <req,req,...> <machine-id> | print-data-dir <configured> | probe <dir>");
     return 2;
 }

@@ -45,6 +45,23 @@ internal sealed class Storage : IDisposable
         return 0;
     }
 
+    /// <summary>One store call; prints <c>OK END</c>, or the storage error's type and message.</summary>
+    public static async Task<int> ProbeAsync(string dataDirectory)
+    {
+        using var storage = new Storage(dataDirectory);
+        try
+        {
+            await storage.Requests.ListUnfinishedAsync(CancellationToken.None);
+            Console.WriteLine("OK END");
+            return 0;
+        }
+        catch (StorageException exception)
+        {
+            Console.WriteLine($"ERROR {exception.GetType().Name}: {exception.Message.ReplaceLineEndings(" ")} END");
+            return 1;
+        }
+    }
+
     public static Machine NewMachine(MachineId id, RequestId requestId, string hostName) =>
         Machine.Provision(id, requestId, TemplateId, "local", new ProvisionedMachine(
             "pid-" + id.Value[2..10], hostName, "10.0.0.1", null, TimeProvider.System.GetUtcNow(), MachineStatus.Pending,
