@@ -1,5 +1,7 @@
 using HostFactory.Providers.Configuration;
 
+using HostFactory.Providers.Testing;
+
 namespace HostFactory.Providers.Tests;
 
 public sealed class HostFactoryPathResolverTests

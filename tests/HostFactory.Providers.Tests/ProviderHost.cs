@@ -3,6 +3,8 @@ using HostFactory.Providers.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
+using HostFactory.Providers.Testing;
+
 namespace HostFactory.Providers.Tests;
 
 /// <summary>Writes a hostfactory.json with the given providers array and starts a container on it, as the composition root will.</summary>

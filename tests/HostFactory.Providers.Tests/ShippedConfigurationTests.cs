@@ -4,6 +4,8 @@ using HostFactory.Providers.Templates;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
+using HostFactory.Providers.Testing;
+
 namespace HostFactory.Providers.Tests;
 
 public sealed class ShippedConfigurationTests : IDisposable

@@ -1,5 +1,7 @@
 using HostFactory.Providers.Abstractions;
 
+using HostFactory.Providers.Testing;
+
 namespace HostFactory.Providers.Tests.Abstractions;
 
 public sealed class ExternalCommandTests
