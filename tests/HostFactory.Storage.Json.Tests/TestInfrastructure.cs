@@ -92,6 +92,9 @@ public sealed class StorageFixture : IDisposable
 internal static class TestData
 {
     public static readonly TemplateId TemplateId = new("OnDemand-Minimal-Template-VM");
+
+    /// <summary>The template the TestWorker's machines are made from.</summary>
+    public static readonly TemplateId TemplateIdOfWorker = new("Worker-Template");
     public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(30);
 
     public static Template NewTemplate(TimeProvider clock, string id = "OnDemand-Minimal-Template-VM") =>
