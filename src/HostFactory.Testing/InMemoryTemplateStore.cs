@@ -51,7 +51,7 @@ public sealed class InMemoryTemplateStore : ITemplateStore, ITemplateReader
     }
 
     /// <inheritdoc />
-    Task<TemplateSnapshot?> ITemplateReader.GetAsync(TemplateId id, CancellationToken cancellationToken) => Task.FromResult(_table.Get(id));
+    public Task<TemplateSnapshot?> GetAsync(TemplateId id, CancellationToken cancellationToken) => Task.FromResult(_table.Get(id));
 
     /// <inheritdoc />
     public Task<IReadOnlyList<TemplateSnapshot>> ListAsync(CancellationToken cancellationToken) =>

@@ -46,7 +46,7 @@ public sealed class InMemoryTemplateStoreTests
         var stale = () => _store.SaveAsync(second, default);
 
         (await stale.Should().ThrowAsync<ConcurrencyException>()).Which.ExpectedVersion.Should().Be(1);
-        var stored = await ((ITemplateReader)_store).GetAsync(template.Id, default);
+        var stored = await _store.GetAsync(template.Id, default);
         stored!.Enabled.Should().BeFalse();
         stored.MaxNumber.Should().Be(10);
         second.Version.Should().Be(1, "a refused save does not mark the aggregate persisted");

@@ -20,8 +20,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 1012, Level = LogLevel.Warning, Message = "Provider {ProviderName} reported a machine for {RequestId} that cannot be recorded: {Error}")]
     public static partial void ProvisionedMachineRejected(ILogger logger, string providerName, string requestId, string error);
 
-    [LoggerMessage(EventId = 1013, Level = LogLevel.Warning, Message = "{Count} machine(s) made for {RequestId} are not wanted any more ({Reason}); returning them")]
-    public static partial void ReturningUnwantedMachines(ILogger logger, int count, string requestId, string reason);
+    [LoggerMessage(EventId = 1013, Level = LogLevel.Warning, Message = "Releasing {Count} machine(s) of {RequestId} that Host Factory never received: {Reason}")]
+    public static partial void DiscardingUnwantedMachines(ILogger logger, int count, string requestId, string reason);
 
     [LoggerMessage(EventId = 1020, Level = LogLevel.Warning, Message = "Provider {ProviderName} failed to {Action}: {Error}")]
     public static partial void ProviderCallFailed(ILogger logger, Exception exception, string providerName, string action, string error);

@@ -6,8 +6,9 @@ using HostFactory.Domain.Requests;
 namespace HostFactory.Application.Requests;
 
 /// <summary>
-/// Cancels an unfinished acquire request and returns every machine made for it that is not already returning or
-/// terminated, through a <c>ret-</c> request, so nothing is leaked. Refused with
+/// Cancels an unfinished acquire request and releases every machine made for it that is not already returning or
+/// terminated, so nothing is leaked: running machines through a <c>ret-</c> request (Host Factory may hold them),
+/// the others directly (they stay failures of the cancelled request). Refused with
 /// <see cref="RequestNotFoundException"/> and <see cref="RequestNotCancellableException"/> (already finished).
 /// </summary>
 /// <param name="RequestId">The acquire (<c>req-</c>) request.</param>
@@ -31,10 +32,10 @@ public sealed record CancelRequest(string RequestId, string Reason) : ICommand<C
 
 /// <summary>What <see cref="CancelRequest"/> did.</summary>
 /// <param name="RequestId">The cancelled request.</param>
-/// <param name="ReturnRequestId">The return request that released its machines; null when it had none to release.</param>
-/// <param name="ReturnedMachines">The machines released.</param>
+/// <param name="ReturnRequestId">The return request that gives back its running machines; null when none was running.</param>
+/// <param name="ReleasedMachines">Every machine released.</param>
 /// <param name="Message">What happened.</param>
-public sealed record CancelRequestResult(RequestId RequestId, RequestId? ReturnRequestId, IReadOnlyList<MachineId> ReturnedMachines, string Message);
+public sealed record CancelRequestResult(RequestId RequestId, RequestId? ReturnRequestId, IReadOnlyList<MachineId> ReleasedMachines, string Message);
 
 /// <summary>Handles <see cref="CancelRequest"/>.</summary>
 [CommandHandler]
@@ -57,15 +58,21 @@ internal sealed class CancelRequestHandler(IRequestStore requests, IMachineStore
         }, cancellationToken);
 
         var made = await machines.ListByRequestAsync(id, cancellationToken);
-        var toReturn = made.Where(m => !m.IsReturning && m.Status != MachineStatus.Terminated).ToList();
-        if (toReturn.Count == 0)
-        {
-            return new CancelRequestResult(id, null, [], $"Request '{id}' was cancelled; it had no machine to return.");
-        }
+        var live = made.Where(m => !m.IsReturning && m.Status != MachineStatus.Terminated).ToList();
 
-        var outcome = await returner.ReturnAsync(toReturn, cancellationToken);
-        var returned = outcome.Claimed.Select(m => m.Id).ToList();
-        return new CancelRequestResult(id, outcome.Request.Id, returned,
-            $"Request '{id}' was cancelled; {returned.Count} machine(s) are being returned by '{outcome.Request.Id}'.");
+        // A running machine may already be Host Factory's (it was reported succeed): it is returned through a ret-
+        // request. The others never became usable: they are released and stay failures of the cancelled request.
+        var running = live.Where(m => m.Status == MachineStatus.Running).ToList();
+        var undelivered = live.Where(m => m.Status != MachineStatus.Running).ToList();
+        var discarded = undelivered.Count == 0
+            ? []
+            : await returner.DiscardAsync(undelivered, $"Request '{id}' was cancelled before the machine was usable; it was released.", cancellationToken);
+        var returned = running.Count == 0 ? null : await returner.ReturnAsync(running, cancellationToken);
+
+        var released = discarded.Select(m => m.Id).Concat(returned?.Claimed.Select(m => m.Id) ?? []).ToList();
+        var message = returned is null
+            ? $"Request '{id}' was cancelled; {released.Count} machine(s) released."
+            : $"Request '{id}' was cancelled; {released.Count} machine(s) released, {returned.Claimed.Count} of them through return request '{returned.Request.Id}'.";
+        return new CancelRequestResult(id, returned?.Request.Id, released, message);
     }
 }

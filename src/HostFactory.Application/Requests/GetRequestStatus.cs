@@ -24,7 +24,7 @@ public sealed record GetRequestStatus(IReadOnlyList<string> RequestIds) : IQuery
 /// <param name="Status">Host Factory's request status: <c>running</c>, <c>complete</c> or <c>complete_with_error</c>.</param>
 /// <param name="Message">Why it ended as it did, or why it could not be answered; may be empty.</param>
 /// <param name="Request">The request; null when the id is malformed or unknown.</param>
-/// <param name="Machines">Its machines, in the order they were recorded.</param>
+/// <param name="Machines">Its machines, in the order the request records them.</param>
 public sealed record RequestStatusEntry(
     string RequestId,
     string Status,
@@ -81,18 +81,19 @@ internal sealed class GetRequestStatusHandler(IRequestReader requests, IMachineR
         return new RequestStatusEntry(id.Value, HostFactoryWords.RequestStatus(request.Status), request.Message, request, machineEntries);
     }
 
-    /// <summary>Made for the request (acquire), or named by it (return: some may since have left it).</summary>
+    /// <summary>The machines the request names, in its order (see <c>SyncRequests</c> for why not "machines pointing at it").</summary>
     private async Task<List<MachineSnapshot>> LoadMachinesAsync(RequestSnapshot request, CancellationToken cancellationToken)
     {
-        var listed = (await machines.ListByRequestAsync(request.Id, cancellationToken)).ToList();
-        foreach (var id in request.MachineIds.Where(id => !listed.Exists(m => m.Id == id)))
+        var listed = await machines.ListByRequestAsync(request.Id, cancellationToken);
+        var named = new List<MachineSnapshot>(request.MachineIds.Count);
+        foreach (var id in request.MachineIds)
         {
-            if (await machines.GetAsync(id, cancellationToken) is { } machine)
+            if ((listed.FirstOrDefault(m => m.Id == id) ?? await machines.GetAsync(id, cancellationToken)) is { } machine)
             {
-                listed.Add(machine);
+                named.Add(machine);
             }
         }
 
-        return listed;
+        return named;
     }
 }

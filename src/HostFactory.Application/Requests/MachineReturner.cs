@@ -14,10 +14,11 @@ namespace HostFactory.Application.Requests;
 internal sealed record ReturnOutcome(Request Request, IReadOnlyList<Machine> Claimed, IReadOnlyList<Machine> Skipped);
 
 /// <summary>
-/// The one way machines are given back, whoever asks (Host Factory's return, a cancel, a timeout, machines a
-/// provider made for a request that no longer wants them): a <c>ret-</c> request is saved, each machine is claimed
-/// for it (a machine already returning or terminated is never released twice), the claimed machines are released
-/// through their providers, grouped per provider, and each outcome is recorded.
+/// The one place machines are released through their providers (grouped per provider, each outcome recorded), in two
+/// ways. <see cref="ReturnAsync"/> gives back machines Host Factory may hold (its own return, a cancel): a <c>ret-</c>
+/// request is saved and each machine is claimed for it first, so a machine already returning or terminated is never
+/// released twice. <see cref="DiscardAsync"/> releases machines Host Factory never received (they never became usable
+/// before their request ended, or nobody asked for them): no return request, and they stay failures of their request.
 /// </summary>
 internal sealed class MachineReturner(
     IMachineProviderRegistry providers,
@@ -57,7 +58,7 @@ internal sealed class MachineReturner(
             }
         }
 
-        var released = await ReleaseAsync(request.Id, claimed, cancellationToken);
+        var released = await ReleaseAsync(claimed, (m, outcome) => RecordReturn(m, request.Id, outcome), cancellationToken);
         foreach (var machine in released)
         {
             states[machine.Id] = machine.ToSnapshot();
@@ -89,14 +90,25 @@ internal sealed class MachineReturner(
         return true;
     }
 
-    private async Task<List<Machine>> ReleaseAsync(RequestId returnRequestId, List<Machine> claimed, CancellationToken cancellationToken)
+    /// <summary>
+    /// Releases machines that were never handed to Host Factory. A machine the provider lets go ends terminated; one it
+    /// refuses to release and that has not failed yet is marked failed with the provider's message, so it stops counting
+    /// as active and the operator sees why. <paramref name="reason"/> becomes the message of a machine that has none.
+    /// </summary>
+    public async Task<IReadOnlyList<Machine>> DiscardAsync(IReadOnlyList<Machine> machines, string reason, CancellationToken cancellationToken)
     {
-        var updated = new List<Machine>(claimed.Count);
-        foreach (var group in claimed.GroupBy(m => m.ProviderName, StringComparer.Ordinal))
+        var candidates = machines.DistinctBy(m => m.Id).Where(CanBeReturned).ToList();
+        return await ReleaseAsync(candidates, (m, outcome) => RecordDiscard(m, outcome, reason), cancellationToken);
+    }
+
+    private async Task<List<Machine>> ReleaseAsync(List<Machine> machines, Func<Machine, MachineReleaseOutcome, bool> record, CancellationToken cancellationToken)
+    {
+        var updated = new List<Machine>(machines.Count);
+        foreach (var group in machines.GroupBy(m => m.ProviderName, StringComparer.Ordinal))
         {
-            var machines = group.ToList();
-            var outcomes = await CallReleaseAsync(group.Key, machines, cancellationToken);
-            foreach (var machine in machines)
+            var members = group.ToList();
+            var outcomes = await CallReleaseAsync(group.Key, members, cancellationToken);
+            foreach (var machine in members)
             {
                 var outcome = outcomes.GetValueOrDefault(machine.ProviderMachineId)
                     ?? new MachineReleaseOutcome(machine.ProviderMachineId, ReleaseOutcome.Failed, $"Provider '{group.Key}' gave no outcome for this machine.");
@@ -105,7 +117,7 @@ internal sealed class MachineReturner(
                     Log.ReleaseRefused(logger, group.Key, machine.Id.ToString(), outcome.Message ?? string.Empty);
                 }
 
-                var current = await writer.UpdateAsync(machine, m => Record(m, returnRequestId, outcome), cancellationToken);
+                var current = await writer.UpdateAsync(machine, m => record(m, outcome), cancellationToken);
                 updated.Add(current ?? machine);
             }
         }
@@ -142,7 +154,7 @@ internal sealed class MachineReturner(
             StringComparer.Ordinal);
     }
 
-    private bool Record(Machine machine, RequestId returnRequestId, MachineReleaseOutcome outcome)
+    private bool RecordReturn(Machine machine, RequestId returnRequestId, MachineReleaseOutcome outcome)
     {
         if (machine.Status == MachineStatus.Terminated)
         {
@@ -157,15 +169,49 @@ internal sealed class MachineReturner(
             case ReleaseOutcome.AlreadyGone:
                 machine.ApplyProviderStatus(MachineStatus.Terminated, Or(outcome.Message, "The provider no longer knew the machine."), clock);
                 return true;
-            case ReleaseOutcome.Releasing when machine.Status != MachineStatus.ShuttingDown && MachineTransitions.IsAllowed(machine.Status, MachineStatus.ShuttingDown):
-                machine.ApplyProviderStatus(MachineStatus.ShuttingDown, outcome.Message, clock);
-                return true;
+            case ReleaseOutcome.Releasing:
+                return ShutDown(machine, outcome.Message);
             case ReleaseOutcome.Failed when machine.ReturnRequestId == returnRequestId:
                 machine.AbandonReturn(Or(outcome.Message, "The provider refused to release the machine."), clock);
                 return true;
             default:
                 return false;
         }
+    }
+
+    private bool RecordDiscard(Machine machine, MachineReleaseOutcome outcome, string reason)
+    {
+        if (machine.Status == MachineStatus.Terminated)
+        {
+            return false;
+        }
+
+        // Keep the message that says why the machine failed, if it has one.
+        var message = machine.Message.Length > 0 ? null : reason;
+        switch (outcome.Outcome)
+        {
+            case ReleaseOutcome.Released or ReleaseOutcome.AlreadyGone:
+                machine.ApplyProviderStatus(MachineStatus.Terminated, message, clock);
+                return true;
+            case ReleaseOutcome.Releasing:
+                return ShutDown(machine, message);
+            case ReleaseOutcome.Failed when machine.Status != MachineStatus.Failed && MachineTransitions.IsAllowed(machine.Status, MachineStatus.Failed):
+                machine.MarkFailed($"{reason} Releasing it failed: {Or(outcome.Message, "the provider refused.")}", clock);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private bool ShutDown(Machine machine, string? message)
+    {
+        if (machine.Status == MachineStatus.ShuttingDown || !MachineTransitions.IsAllowed(machine.Status, MachineStatus.ShuttingDown))
+        {
+            return false;
+        }
+
+        machine.ApplyProviderStatus(MachineStatus.ShuttingDown, message, clock);
+        return true;
     }
 
     private static string Or(string? text, string fallback) => string.IsNullOrWhiteSpace(text) ? fallback : text;

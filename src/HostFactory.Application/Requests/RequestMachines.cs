@@ -81,21 +81,24 @@ internal sealed class RequestMachinesHandler(
         await writer.InsertAsync(made, cancellationToken);
 
         var wanted = made.Take(command.Count).ToList();
-        var unwanted = made.Skip(command.Count).ToList();
         var saved = await writer.UpdateAsync(request, r => Apply(r, wanted, result.Error), cancellationToken) ?? request;
         if (saved.Status is not (RequestStatus.Provisioning or RequestStatus.Failed) || !wanted.TrueForAll(m => saved.MachineIds.Contains(m.Id)))
         {
-            // Cancelled (or timed out) by another process while the provider worked: nobody wants these machines.
-            unwanted = made;
+            // Cancelled (or failed as stale) by another process while the provider worked: nobody wants these machines.
+            await DiscardAsync(made, $"The request was {RequestStatusWords.ToWord(saved.Status)} while the provider made this machine; it was released.", saved, cancellationToken);
         }
-
-        if (unwanted.Count > 0)
+        else if (made.Count > command.Count)
         {
-            Log.ReturningUnwantedMachines(logger, unwanted.Count, request.Id.ToString(), $"request is {RequestStatusWords.ToWord(saved.Status)}");
-            await returner.ReturnAsync(unwanted, cancellationToken);
+            await DiscardAsync(made.Skip(command.Count).ToList(), "The provider made more machines than asked for; this one was released.", saved, cancellationToken);
         }
 
         return new RequestMachinesResult(saved.Id, saved.Status, made.Count, Describe(saved, made.Count, command.Count, result.Error));
+    }
+
+    private async Task DiscardAsync(List<Machine> unwanted, string reason, Request request, CancellationToken cancellationToken)
+    {
+        Log.DiscardingUnwantedMachines(logger, unwanted.Count, request.Id.ToString(), reason);
+        await returner.DiscardAsync(unwanted, reason, cancellationToken);
     }
 
     private async Task<ProvisionResult> ProvisionAsync(IMachineProvider provider, ProvisionRequest provision, string providerName, CancellationToken cancellationToken)
@@ -160,6 +163,6 @@ internal sealed class RequestMachinesHandler(
         RequestStatus.Failed => request.Message,
         RequestStatus.Provisioning when error is not null => $"Only {Math.Min(made, asked)} of {asked} machine(s) could be made: {error}",
         RequestStatus.Provisioning => $"Request for {asked} machine(s) accepted.",
-        _ => $"The request was {RequestStatusWords.ToWord(request.Status)} while the machines were being made; they are being returned.",
+        _ => $"The request was {RequestStatusWords.ToWord(request.Status)} while the machines were being made; they are being released.",
     };
 }

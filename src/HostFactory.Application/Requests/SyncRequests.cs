@@ -108,8 +108,13 @@ internal sealed class SyncRequestsHandler(
         if (request.Status == RequestStatus.Pending)
         {
             // Another process is between saving the request and hearing back from the provider; only a deadline
-            // passed means it stopped, and then the provider must not be asked again.
+            // passed means it stopped, and then the provider must not be asked again. Machines it recorded before
+            // stopping are returned, so none is leaked.
             saved = await writer.UpdateAsync(request, FailIfStale, cancellationToken);
+            if (saved is { Kind: RequestKind.Acquire, Status: RequestStatus.Failed })
+            {
+                await DiscardUndeliveredAsync(saved, await LoadMachinesAsync(saved, cancellationToken), includeRunning: true, cancellationToken);
+            }
         }
         else
         {
@@ -122,7 +127,7 @@ internal sealed class SyncRequestsHandler(
             }, cancellationToken);
             if (saved is { Kind: RequestKind.Acquire, IsFinished: true } && saved.Status != RequestStatus.Completed)
             {
-                await ReturnUndeliveredAsync(current, cancellationToken);
+                await DiscardUndeliveredAsync(saved, current, includeRunning: false, cancellationToken);
             }
         }
 
@@ -168,21 +173,22 @@ internal sealed class SyncRequestsHandler(
     }
 
     /// <summary>
-    /// An acquire request's machines are those made for it; a return request's are those it names (some may since be
-    /// claimed by another return or released from it, so the list is not "machines whose return is this request").
+    /// The machines the request names, in its order: for an acquire request those recorded on it (not extras a provider
+    /// made beyond the count), for a return request those it set out to return (some may since have left it).
     /// </summary>
     private async Task<List<Machine>> LoadMachinesAsync(Request request, CancellationToken cancellationToken)
     {
-        var listed = (await machines.ListByRequestAsync(request.Id, cancellationToken)).ToList();
-        foreach (var id in request.MachineIds.Where(id => !listed.Exists(m => m.Id == id)))
+        var listed = await machines.ListByRequestAsync(request.Id, cancellationToken);
+        var named = new List<Machine>(request.MachineIds.Count);
+        foreach (var id in request.MachineIds)
         {
-            if (await machines.FindAsync(id, cancellationToken) is { } machine)
+            if ((listed.FirstOrDefault(m => m.Id == id) ?? await machines.FindAsync(id, cancellationToken)) is { } machine)
             {
-                listed.Add(machine);
+                named.Add(machine);
             }
         }
 
-        return listed;
+        return named;
     }
 
     private async Task<Dictionary<string, MachineObservation>> DescribeAsync(
@@ -238,13 +244,21 @@ internal sealed class SyncRequestsHandler(
         return machine.ToSnapshot() != before;
     }
 
-    private async Task ReturnUndeliveredAsync(List<Machine> current, CancellationToken cancellationToken)
+    /// <summary>
+    /// Releases the machines of a request that ended without handing them to Host Factory: those not running (a
+    /// running machine was reported <c>succeed</c> and is Host Factory's to return), or every one when the request
+    /// failed before Host Factory heard of any.
+    /// </summary>
+    private async Task DiscardUndeliveredAsync(Request request, List<Machine> current, bool includeRunning, CancellationToken cancellationToken)
     {
-        var undelivered = current.Where(m => m.Status is not (MachineStatus.Running or MachineStatus.Terminated) && !m.IsReturning).ToList();
+        var undelivered = current
+            .Where(m => m.Status != MachineStatus.Terminated && !m.IsReturning && (includeRunning || m.Status != MachineStatus.Running))
+            .ToList();
         if (undelivered.Count > 0)
         {
-            Log.ReturningUnwantedMachines(logger, undelivered.Count, undelivered[0].RequestId.ToString(), "the request ended without them");
-            await returner.ReturnAsync(undelivered, cancellationToken);
+            var reason = $"The request ended ({RequestStatusWords.ToWord(request.Status)}) before the machine was usable; it was released.";
+            Log.DiscardingUnwantedMachines(logger, undelivered.Count, request.Id.ToString(), reason);
+            await returner.DiscardAsync(undelivered, reason, cancellationToken);
         }
     }
 }
