@@ -1,0 +1,77 @@
+using HostFactory.Cqrs;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace HostFactory.Application.Tests.Common;
+
+public sealed class AddHostFactoryApplicationTests
+{
+    [Fact]
+    public void AddHostFactoryApplication_WhenCalledTwice_RegistersEachServiceOnce()
+    {
+        var services = new ServiceCollection();
+
+        var returned = services.AddHostFactoryApplication().AddHostFactoryApplication();
+
+        returned.Should().BeSameAs(services);
+        services.Where(d => d.ServiceType.Assembly == typeof(ApplicationOptions).Assembly)
+            .GroupBy(d => d.ServiceType)
+            .Should().OnlyContain(g => g.Count() == 1);
+        services.Should().ContainSingle(d => d.ServiceType == typeof(IValidateOptions<ApplicationOptions>));
+        services.Should().ContainSingle(d => d.ServiceType == typeof(TimeProvider)).Which.ImplementationInstance.Should().BeSameAs(TimeProvider.System);
+    }
+
+    [Fact]
+    public void AddHostFactoryApplication_WhenAClockIsRegistered_KeepsIt()
+    {
+        var clock = new Testing.ManualTimeProvider();
+        var services = new ServiceCollection().AddSingleton<TimeProvider>(clock);
+
+        services.AddHostFactoryApplication();
+
+        services.Should().ContainSingle(d => d.ServiceType == typeof(TimeProvider)).Which.ImplementationInstance.Should().BeSameAs(clock);
+    }
+
+    [Fact]
+    public void AddHostFactoryApplication_WhenScanned_GivesEveryMessageAHandler()
+    {
+        var services = new ServiceCollection().AddHostFactoryApplication();
+
+        FluentActions.Invoking(() => services.ValidateCqrs()).Should().NotThrow();
+        typeof(ApplicationOptions).Assembly.GetTypes()
+            .Count(t => t.GetInterfaces().Any(i => i == typeof(ICommand) || (i.IsGenericType && (i.GetGenericTypeDefinition() == typeof(ICommand<>) || i.GetGenericTypeDefinition() == typeof(IQuery<>)))))
+            .Should().Be(15, "issue 3 asks for 6 template, 7 request and 2 machine operations");
+    }
+
+    [Fact]
+    public void AddHostFactoryApplication_WhenSettingsAreInvalid_FailsNamingEachSetting()
+    {
+        using var provider = new ServiceCollection()
+            .AddHostFactoryApplication(options =>
+            {
+                options.ConcurrencyRetryCount = -1;
+                options.DefaultRequestTimeout = TimeSpan.Zero;
+                options.ConcurrencyRetryBaseDelay = TimeSpan.FromMinutes(1);
+            })
+            .BuildServiceProvider();
+
+        var thrown = FluentActions.Invoking(() => provider.GetRequiredService<IOptions<ApplicationOptions>>().Value).Should().Throw<OptionsValidationException>();
+
+        thrown.Which.Failures.Should().HaveCount(3).And.Contain(f => f.StartsWith("ConcurrencyRetryCount", StringComparison.Ordinal))
+            .And.Contain(f => f.StartsWith("DefaultRequestTimeout", StringComparison.Ordinal))
+            .And.Contain(f => f.StartsWith("ConcurrencyRetryBaseDelay", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AddHostFactoryApplication_WhenConfigured_AppliesTheSettings()
+    {
+        using var provider = new ServiceCollection()
+            .AddHostFactoryApplication(options => options.ConcurrencyRetryCount = 2)
+            .AddHostFactoryApplication(options => options.DefaultRequestTimeout = TimeSpan.FromMinutes(3))
+            .BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptions<ApplicationOptions>>().Value;
+
+        options.Should().BeEquivalentTo(new { ConcurrencyRetryCount = 2, DefaultRequestTimeout = TimeSpan.FromMinutes(3) });
+    }
+}
