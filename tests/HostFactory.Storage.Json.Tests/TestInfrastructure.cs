@@ -156,6 +156,7 @@ internal static class TestWorker
 internal sealed class RunningWorker : IDisposable
 {
     private readonly List<string> _lines = [];
+    private readonly System.Text.StringBuilder _raw = new();
     private readonly System.Text.StringBuilder _errors = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -164,6 +165,14 @@ internal sealed class RunningWorker : IDisposable
         Process = process;
         process.OutputDataReceived += (_, e) =>
         {
+            if (e.Data is { } data)
+            {
+                lock (_raw)
+                {
+                    _raw.AppendLine(data);
+                }
+            }
+
             if (e.Data is { } line && line.EndsWith(" END", StringComparison.Ordinal))
             {
                 lock (_lines)
@@ -204,6 +213,17 @@ internal sealed class RunningWorker : IDisposable
         }
     }
 
+    public string RawOutput
+    {
+        get
+        {
+            lock (_raw)
+            {
+                return _raw.ToString();
+            }
+        }
+    }
+
     public string Errors
     {
         get
@@ -233,6 +253,9 @@ internal sealed class RunningWorker : IDisposable
     {
         using var cts = new CancellationTokenSource(timeout);
         await Process.WaitForExitAsync(cts.Token);
+
+        // The parameterless wait also drains the redirected streams, so every output line has been seen.
+        await Process.WaitForExitAsync();
         return Process.ExitCode;
     }
 
