@@ -108,7 +108,7 @@ public sealed class StaticPoolMachineProvider : IMachineProvider
             return ProvisionResult.Success(made);
         }
 
-        var message = $"Pool '{_context.InstanceName}': {string.Join("; ", failures)}.";
+        var message = $"Pool '{_context.InstanceName}': {string.Join("; ", failures.Select(static f => f.TrimEnd('.')))}.";
         return made.Count == 0 ? ProvisionResult.Failure(message) : ProvisionResult.Partial(made, message);
     }
 
