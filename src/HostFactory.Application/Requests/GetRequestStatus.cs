@@ -81,19 +81,11 @@ internal sealed class GetRequestStatusHandler(IRequestReader requests, IMachineR
         return new RequestStatusEntry(id.Value, HostFactoryWords.RequestStatus(request.Status), request.Message, request, machineEntries);
     }
 
-    /// <summary>The machines the request names, in its order (see <c>SyncRequests</c> for why not "machines pointing at it").</summary>
-    private async Task<List<MachineSnapshot>> LoadMachinesAsync(RequestSnapshot request, CancellationToken cancellationToken)
-    {
-        var listed = await machines.ListByRequestAsync(request.Id, cancellationToken);
-        var named = new List<MachineSnapshot>(request.MachineIds.Count);
-        foreach (var id in request.MachineIds)
-        {
-            if ((listed.FirstOrDefault(m => m.Id == id) ?? await machines.GetAsync(id, cancellationToken)) is { } machine)
-            {
-                named.Add(machine);
-            }
-        }
-
-        return named;
-    }
+    /// <summary>The request's machines as snapshots (see <see cref="RequestProgress.NamedMachinesAsync"/>).</summary>
+    private async Task<List<MachineSnapshot>> LoadMachinesAsync(RequestSnapshot request, CancellationToken cancellationToken) =>
+        await RequestProgress.NamedMachinesAsync(
+            request.MachineIds,
+            await machines.ListByRequestAsync(request.Id, cancellationToken),
+            m => m.Id,
+            id => machines.GetAsync(id, cancellationToken));
 }

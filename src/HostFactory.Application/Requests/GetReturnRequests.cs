@@ -95,25 +95,17 @@ internal sealed class GetReturnRequestsHandler(IMachineReader machines, IMachine
     private async Task<Dictionary<string, ReclaimedMachine>> ListReclaimedAsync(
         string providerName, List<MachineSnapshot> group, List<string> problems, CancellationToken cancellationToken)
     {
-        if (!providers.TryGet(providerName, out var provider))
+        var asked = group.ConvertAll(m => new ProviderMachine(m.Id, m.ProviderMachineId, m.HostName, m.ProviderData));
+        var answer = await ProviderCall.TryAsync(
+            providers, providerName, "list reclaimed machines", (provider, token) => provider.ListReclaimedAsync(asked, token), logger, cancellationToken);
+        if (answer.Problem is { } problem)
         {
-            problems.Add($"Provider '{providerName}' is not configured; {group.Count} machine(s) could not be checked.");
+            problems.Add(problem);
             return [];
         }
 
-        try
-        {
-            var asked = group.ConvertAll(m => new ProviderMachine(m.Id, m.ProviderMachineId, m.HostName, m.ProviderData));
-            var reclaimed = await provider.ListReclaimedAsync(asked, cancellationToken);
-            return reclaimed
-                .GroupBy(r => r.ProviderMachineId, StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            Log.ProviderCallFailed(logger, exception, providerName, "list reclaimed machines", exception.Message);
-            problems.Add($"Provider '{providerName}' failed to list reclaimed machines: {exception.Message}");
-            return [];
-        }
+        return answer.Value!
+            .GroupBy(r => r.ProviderMachineId, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
     }
 }

@@ -127,31 +127,17 @@ internal sealed class MachineReturner(
 
     private async Task<Dictionary<string, MachineReleaseOutcome>> CallReleaseAsync(string providerName, List<Machine> machines, CancellationToken cancellationToken)
     {
-        string error;
-        if (providers.TryGet(providerName, out var provider))
-        {
-            try
-            {
-                var result = await provider.ReleaseAsync(machines.ConvertAll(m => m.ToProviderMachine()), cancellationToken);
-                return result.Outcomes
-                    .GroupBy(o => o.ProviderMachineId, StringComparer.Ordinal)
-                    .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                Log.ProviderCallFailed(logger, exception, providerName, "release machines", exception.Message);
-                error = $"Provider '{providerName}' failed to release the machine: {exception.Message}";
-            }
-        }
-        else
-        {
-            error = $"Provider '{providerName}' is not configured, so the machine cannot be released.";
-        }
+        var answer = await ProviderCall.TryAsync(
+            providers, providerName, "release the machine",
+            (provider, token) => provider.ReleaseAsync(machines.ConvertAll(m => m.ToProviderMachine()), token),
+            logger, cancellationToken);
 
-        return machines.ToDictionary(
-            m => m.ProviderMachineId,
-            m => new MachineReleaseOutcome(m.ProviderMachineId, ReleaseOutcome.Failed, error),
-            StringComparer.Ordinal);
+        // A provider that could not be asked refused every machine, with the reason.
+        return answer.Problem is { } problem
+            ? machines.ToDictionary(m => m.ProviderMachineId, m => new MachineReleaseOutcome(m.ProviderMachineId, ReleaseOutcome.Failed, problem), StringComparer.Ordinal)
+            : answer.Value!.Outcomes
+                .GroupBy(o => o.ProviderMachineId, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
     }
 
     private bool RecordReturn(Machine machine, RequestId returnRequestId, MachineReleaseOutcome outcome)

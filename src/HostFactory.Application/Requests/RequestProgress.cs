@@ -70,6 +70,27 @@ internal static class RequestProgress
         return false;
     }
 
+    /// <summary>
+    /// The machines a request names, in its order: for an acquire request those recorded on it (not extras a provider
+    /// made beyond the count), for a return request those it set out to return (some may since have left it, so
+    /// "machines pointing at the request" is not the same list). <paramref name="listed"/> (the store's machines of the
+    /// request) serves most; the rest are loaded one by one.
+    /// </summary>
+    public static async Task<List<T>> NamedMachinesAsync<T>(IReadOnlyList<MachineId> ids, IReadOnlyList<T> listed, Func<T, MachineId> idOf, Func<MachineId, Task<T?>> load)
+        where T : class
+    {
+        var named = new List<T>(ids.Count);
+        foreach (var id in ids)
+        {
+            if ((listed.FirstOrDefault(m => idOf(m) == id) ?? await load(id)) is { } machine)
+            {
+                named.Add(machine);
+            }
+        }
+
+        return named;
+    }
+
     private static string DescribeErrors(Request request, int machineCount, List<MachineSnapshot> failed)
     {
         var parts = new List<string>();

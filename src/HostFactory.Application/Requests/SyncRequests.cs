@@ -172,47 +172,30 @@ internal sealed class SyncRequestsHandler(
         return current;
     }
 
-    /// <summary>
-    /// The machines the request names, in its order: for an acquire request those recorded on it (not extras a provider
-    /// made beyond the count), for a return request those it set out to return (some may since have left it).
-    /// </summary>
-    private async Task<List<Machine>> LoadMachinesAsync(Request request, CancellationToken cancellationToken)
-    {
-        var listed = await machines.ListByRequestAsync(request.Id, cancellationToken);
-        var named = new List<Machine>(request.MachineIds.Count);
-        foreach (var id in request.MachineIds)
-        {
-            if ((listed.FirstOrDefault(m => m.Id == id) ?? await machines.FindAsync(id, cancellationToken)) is { } machine)
-            {
-                named.Add(machine);
-            }
-        }
-
-        return named;
-    }
+    /// <summary>The request's machines as aggregates (see <see cref="RequestProgress.NamedMachinesAsync"/>).</summary>
+    private async Task<List<Machine>> LoadMachinesAsync(Request request, CancellationToken cancellationToken) =>
+        await RequestProgress.NamedMachinesAsync(
+            request.MachineIds,
+            await machines.ListByRequestAsync(request.Id, cancellationToken),
+            m => m.Id,
+            id => machines.FindAsync(id, cancellationToken));
 
     private async Task<Dictionary<string, MachineObservation>> DescribeAsync(
         string providerName, List<Machine> group, List<string> problems, CancellationToken cancellationToken)
     {
-        if (!providers.TryGet(providerName, out var provider))
+        var answer = await ProviderCall.TryAsync(
+            providers, providerName, $"describe {group.Count} machine(s)",
+            (provider, token) => provider.DescribeAsync(group.ConvertAll(m => m.ToProviderMachine()), token),
+            logger, cancellationToken);
+        if (answer.Problem is { } problem)
         {
-            problems.Add($"Provider '{providerName}' is not configured; {group.Count} machine(s) could not be checked.");
+            problems.Add(problem);
             return [];
         }
 
-        try
-        {
-            var observations = await provider.DescribeAsync(group.ConvertAll(m => m.ToProviderMachine()), cancellationToken);
-            return observations
-                .GroupBy(o => o.ProviderMachineId, StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            Log.ProviderCallFailed(logger, exception, providerName, "describe machines", exception.Message);
-            problems.Add($"Provider '{providerName}' failed to describe {group.Count} machine(s): {exception.Message}");
-            return [];
-        }
+        return answer.Value!
+            .GroupBy(o => o.ProviderMachineId, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
     }
 
     private bool Observe(Machine machine, MachineObservation observation)

@@ -1,7 +1,9 @@
+using HostFactory.Application.Common;
 using HostFactory.Cqrs;
 using HostFactory.Domain.Common;
 using HostFactory.Domain.Providers;
 using HostFactory.Domain.Templates;
+using Microsoft.Extensions.Logging;
 
 namespace HostFactory.Application.Templates;
 
@@ -39,7 +41,7 @@ public sealed record TemplateValidationResult(IReadOnlyList<string> Problems)
 /// provider's own settings check is part of the answer.
 /// </summary>
 [QueryHandler]
-internal sealed class ValidateTemplateHandler(IMachineProviderRegistry providers, TimeProvider clock)
+internal sealed class ValidateTemplateHandler(IMachineProviderRegistry providers, TimeProvider clock, ILogger<ValidateTemplateHandler> logger)
     : IQueryHandler<ValidateTemplate, TemplateValidationResult>
 {
     // A stand-in for a broken id, so the other fields are still checked.
@@ -66,14 +68,16 @@ internal sealed class ValidateTemplateHandler(IMachineProviderRegistry providers
         }.OfType<string>().ToList();
         problems.AddRange(fieldProblems);
 
-        if (!providers.TryGet(definition.ProviderName ?? string.Empty, out var provider))
+        if (!providers.TryGet(definition.ProviderName ?? string.Empty, out _))
         {
             problems.Add(new UnknownProviderException(definition.ProviderName ?? string.Empty, providers.ProviderNames).Message);
         }
         else if (idIsValid && fieldProblems.Count == 0)
         {
             var template = Template.Create(id, definition.ProviderName!, definition.MaxNumber, definition.Attributes, settings, definition.RequestTimeout, clock);
-            problems.AddRange(await ProviderProblemsAsync(provider, template.ToSnapshot(), definition.ProviderName!, cancellationToken));
+            var answer = await ProviderCall.TryAsync(
+                providers, definition.ProviderName!, "check the template", (p, token) => p.ValidateTemplateAsync(template.ToSnapshot(), token), logger, cancellationToken);
+            problems.AddRange(answer.Problem is { } problem ? [problem] : answer.Value!);
         }
 
         return new TemplateValidationResult(problems);
@@ -89,19 +93,6 @@ internal sealed class ValidateTemplateHandler(IMachineProviderRegistry providers
         catch (DomainException exception)
         {
             return exception.Message;
-        }
-    }
-
-    private static async Task<IReadOnlyList<string>> ProviderProblemsAsync(
-        IMachineProvider provider, TemplateSnapshot template, string providerName, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await provider.ValidateTemplateAsync(template, cancellationToken);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            return [$"Provider '{providerName}' could not check the template: {exception.Message}"];
         }
     }
 }

@@ -112,6 +112,19 @@ public sealed class SyncRequestsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SyncRequests_WhenTheProviderIsNoLongerConfigured_ReportsItAndLeavesTheRequestForLater()
+    {
+        await _host.CreateTemplateAsync();
+        var request = await _host.RequestAsync(2);
+        _host.Providers.Remove(FakeMachineProvider.DefaultName);
+
+        var summary = await _host.SyncAsync(request.RequestId);
+
+        summary.Requests.Single().Problems.Should().Equal("Provider 'fake' is not configured, so it could not describe 2 machine(s).");
+        summary.Requests.Single().After.Should().Be(RequestStatus.Provisioning);
+    }
+
+    [Fact]
     public async Task SyncRequests_WhenIdsGiven_SyncsOnlyThoseAndReportsUnknownOnes()
     {
         await _host.CreateTemplateAsync();

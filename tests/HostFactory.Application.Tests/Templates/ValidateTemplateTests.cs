@@ -49,7 +49,7 @@ public sealed class ValidateTemplateTests : IAsyncLifetime
 
         var result = await _host.QueryAsync(new ValidateTemplate(TestTemplates.Definition()));
 
-        result.Problems.Should().Equal("Provider 'fake' could not check the template: API unreachable");
+        result.Problems.Should().Equal("Provider 'fake' failed to check the template: API unreachable");
     }
 
     public Task InitializeAsync() => Task.CompletedTask;
