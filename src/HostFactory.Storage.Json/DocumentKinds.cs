@@ -43,7 +43,7 @@ internal sealed class TemplateFiles : DocumentKind<TemplateDocument>
 
     public override string Directory => StorageLayout.TemplatesDirectory;
 
-    public override JsonTypeInfo<TemplateDocument> TypeInfo => StorageJsonContext.Default.TemplateDocument;
+    public override JsonTypeInfo<TemplateDocument> TypeInfo => StorageJsonContext.Files.TemplateDocument;
 
     public override IReadOnlyList<string> IndexEntries(TemplateDocument document) => [];
 
@@ -60,7 +60,7 @@ internal sealed class RequestFiles : DocumentKind<RequestDocument>
 
     public override string Directory => StorageLayout.RequestsDirectory;
 
-    public override JsonTypeInfo<RequestDocument> TypeInfo => StorageJsonContext.Default.RequestDocument;
+    public override JsonTypeInfo<RequestDocument> TypeInfo => StorageJsonContext.Files.RequestDocument;
 
     public override IReadOnlyList<string> IndexEntries(RequestDocument document) =>
         DocumentMapper.ParseRequestStatus(document.Status).IsFinished ? [] : [StorageLayout.UnfinishedRequestEntry(document.Id)];
@@ -78,7 +78,7 @@ internal sealed class MachineFiles : DocumentKind<MachineDocument>
 
     public override string Directory => StorageLayout.MachinesDirectory;
 
-    public override JsonTypeInfo<MachineDocument> TypeInfo => StorageJsonContext.Default.MachineDocument;
+    public override JsonTypeInfo<MachineDocument> TypeInfo => StorageJsonContext.Files.MachineDocument;
 
     public override IReadOnlyList<string> IndexEntries(MachineDocument document)
     {

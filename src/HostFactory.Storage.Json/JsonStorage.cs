@@ -198,7 +198,7 @@ internal sealed class JsonStorage
             // The commit point: once this rename is on disk the batch happens, whatever crashes next. The journal
             // directory's fsync inside Replace also makes the records above durable.
             var batchPath = Layout.BatchPath(batchId);
-            DurableFile.Replace(batchPath, $"{batchPath}.{Environment.ProcessId}{StorageLayout.TempExtension}", JsonSerializer.SerializeToUtf8Bytes(batch, StorageJsonContext.Default.BatchDocument));
+            DurableFile.Replace(batchPath, $"{batchPath}.{Environment.ProcessId}{StorageLayout.TempExtension}", JsonSerializer.SerializeToUtf8Bytes(batch, StorageJsonContext.Files.BatchDocument));
 
             var stale = new List<string>();
             for (var i = 0; i < documents.Length; i++)
@@ -242,7 +242,7 @@ internal sealed class JsonStorage
 
             var tombstone = new TemplateTombstoneDocument { SchemaVersion = StorageSchema.Current, Id = id, Version = current.Version, DeletedAt = _time.GetUtcNow() };
             var tombstonePath = TombstonePath(id);
-            DurableFile.Replace(tombstonePath, StorageLayout.TempPathOf(tombstonePath), JsonSerializer.SerializeToUtf8Bytes(tombstone, StorageJsonContext.Default.TemplateTombstoneDocument), syncDirectory: false);
+            DurableFile.Replace(tombstonePath, StorageLayout.TempPathOf(tombstonePath), JsonSerializer.SerializeToUtf8Bytes(tombstone, StorageJsonContext.Files.TemplateTombstoneDocument), syncDirectory: false);
             File.Delete(Layout.DocumentPath(kind.Directory, id));
             DurableFile.SyncDirectory(Layout.Full(kind.Directory));
             return 0L;
@@ -477,7 +477,7 @@ internal sealed class JsonStorage
 
         // Not fsynced: it only has to outlive a killed process (the page cache does), and on ext4/XFS the document's
         // fsync that follows commits it too, ahead of the rename (docs/storage.md, "Why this is crash-safe").
-        File.WriteAllBytes(Layout.IntentPath(kind.Name, document.Id), JsonSerializer.SerializeToUtf8Bytes(intent, StorageJsonContext.Default.IntentDocument));
+        File.WriteAllBytes(Layout.IntentPath(kind.Name, document.Id), JsonSerializer.SerializeToUtf8Bytes(intent, StorageJsonContext.Files.IntentDocument));
     }
 
     /// <summary>
@@ -530,7 +530,7 @@ internal sealed class JsonStorage
     {
         var path = TombstonePath(id);
         return ReadBytes(path) is { } bytes
-            ? ParseFile(path, bytes, StorageJsonContext.Default.TemplateTombstoneDocument, t => t.SchemaVersion).Version
+            ? ParseFile(path, bytes, StorageJsonContext.Files.TemplateTombstoneDocument, t => t.SchemaVersion).Version
             : 0;
     }
 
@@ -542,7 +542,7 @@ internal sealed class JsonStorage
         // corruption. Its entries are then unknown; Reconcile still restores every entry the stored state needs.
         try
         {
-            return ReadBytes(path) is { } bytes ? ParseFile(path, bytes, StorageJsonContext.Default.IntentDocument, i => i.SchemaVersion) : null;
+            return ReadBytes(path) is { } bytes ? ParseFile(path, bytes, StorageJsonContext.Files.IntentDocument, i => i.SchemaVersion) : null;
         }
         catch (StorageCorruptException exception)
         {
@@ -552,7 +552,7 @@ internal sealed class JsonStorage
     }
 
     private static BatchDocument? ReadBatch(string path) =>
-        ReadBytes(path) is { } bytes ? ParseFile(path, bytes, StorageJsonContext.Default.BatchDocument, b => b.SchemaVersion) : null;
+        ReadBytes(path) is { } bytes ? ParseFile(path, bytes, StorageJsonContext.Files.BatchDocument, b => b.SchemaVersion) : null;
 
     private static void CreateEmpty(string path)
     {
@@ -590,7 +590,7 @@ internal sealed class JsonStorage
         var path = Layout.Full(StorageLayout.LayoutFile);
         if (ReadBytes(path) is { } bytes)
         {
-            var layout = ParseFile(path, bytes, StorageJsonContext.Default.LayoutDocument, l => l.SchemaVersion);
+            var layout = ParseFile(path, bytes, StorageJsonContext.Files.LayoutDocument, l => l.SchemaVersion);
             if (layout.Layout != StorageLayout.LayoutName)
             {
                 throw new StorageCorruptException(path, $"its layout is '{layout.Layout}', not '{StorageLayout.LayoutName}': the directory belongs to something else.");
@@ -603,7 +603,7 @@ internal sealed class JsonStorage
         try
         {
             // Two processes may create it at once; each uses its own temp file and both renames give the same content.
-            DurableFile.Replace(path, $"{path}.{Environment.ProcessId}{StorageLayout.TempExtension}", JsonSerializer.SerializeToUtf8Bytes(document, StorageJsonContext.Default.LayoutDocument));
+            DurableFile.Replace(path, $"{path}.{Environment.ProcessId}{StorageLayout.TempExtension}", JsonSerializer.SerializeToUtf8Bytes(document, StorageJsonContext.Files.LayoutDocument));
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {

@@ -176,7 +176,7 @@ public sealed class RecoveryTests : IDisposable
             await File.WriteAllTextAsync(before.PathOf("journal", $"request-{request.Id}.json"), JsonSerializer.Serialize(new IntentDocument
             {
                 SchemaVersion = 1, Kind = "request", Id = request.Id.Value, Version = 2, Entries = [entry], StartedAt = _clock.GetUtcNow(),
-            }, StorageJsonContext.Default.IntentDocument));
+            }, StorageJsonContext.Files.IntentDocument));
         }
 
         using var after = new StorageFixture(_data);
@@ -197,7 +197,7 @@ public sealed class RecoveryTests : IDisposable
         File.WriteAllText(storage.PathOf("journal", $"machine-{machineId}.json"), JsonSerializer.Serialize(new IntentDocument
         {
             SchemaVersion = 1, Kind = "machine", Id = machineId, Version = version, BatchId = batchId, Entries = entries, StartedAt = _clock.GetUtcNow(),
-        }, StorageJsonContext.Default.IntentDocument));
+        }, StorageJsonContext.Files.IntentDocument));
 
     /// <summary>The files a SaveManyAsync leaves when killed right after its commit point.</summary>
     private void WriteCommittedBatch(StorageFixture storage, string batchId, params Machine[] machines)
@@ -213,7 +213,7 @@ public sealed class RecoveryTests : IDisposable
         File.WriteAllText(storage.PathOf("journal", $"batch-{batchId}.json"), JsonSerializer.Serialize(new BatchDocument
         {
             SchemaVersion = 1, Id = batchId, Machines = members, StartedAt = _clock.GetUtcNow(),
-        }, StorageJsonContext.Default.BatchDocument));
+        }, StorageJsonContext.Files.BatchDocument));
     }
 
     private static int DeadPid()
