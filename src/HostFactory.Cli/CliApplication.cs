@@ -1,0 +1,191 @@
+using System.CommandLine;
+using System.Diagnostics;
+using HostFactory.Cli.Demo;
+using HostFactory.Cli.Infrastructure;
+using HostFactory.Cli.Logging;
+using HostFactory.Cli.Operator;
+using HostFactory.Cli.Protocol;
+using HostFactory.Cli.Scripts;
+
+namespace HostFactory.Cli;
+
+/// <summary>
+/// The <c>hostfactory</c> command tree and the one way every verb runs: a session, the verb's body, and on failure
+/// the exception mapped once (<see cref="ErrorMapper"/>) to an exit code, a one-line reason on stderr and, where the
+/// caller reads JSON, <c>{"message": "…"}</c> on stdout.
+/// </summary>
+internal sealed class CliApplication
+{
+    private readonly CliConsole _console;
+
+    private CliApplication(CliConsole console) => _console = console;
+
+    /// <summary><c>--config PATH</c>: a configuration file or directory; wins over <c>HF_PROVIDER_CONFDIR</c>.</summary>
+    public Option<string?> ConfigOption { get; } = new("--config")
+    {
+        Description = "The configuration file (hostfactory.json) or the directory holding it; wins over HF_PROVIDER_CONFDIR.",
+        HelpName = "PATH",
+        Recursive = true,
+    };
+
+    /// <summary><c>--format table|json</c> of the operator verbs.</summary>
+    public Option<OutputFormat?> FormatOption { get; } = new("--format")
+    {
+        Description = "table or json; a table on a terminal, JSON when stdout is redirected.",
+        Recursive = true,
+        HelpName = "table|json",
+    };
+
+    /// <summary>The console of this run.</summary>
+    public CliConsole Console => _console;
+
+    /// <summary>Parses <paramref name="args"/> and runs the verb; returns the exit code.</summary>
+    public static async Task<int> RunAsync(string[] args, CliConsole console)
+    {
+        var application = new CliApplication(console);
+        var root = application.BuildRoot();
+        var parseResult = root.Parse(args);
+        try
+        {
+            if (parseResult.Errors.Count > 0)
+            {
+                var verb = parseResult.CommandResult.Command.Name;
+                var reason = string.Join(" ", parseResult.Errors.Select(e => e.Message));
+                var asJson = ProtocolVerbs.Names.Contains(verb) || application.WantsJson(parseResult);
+                application.Report(verb, new Failure(ExitCodes.BadInput, ErrorMapper.OneLine($"{reason} See 'hostfactory {verb} --help'."), false), asJson, null);
+                return ExitCodes.BadInput;
+            }
+
+            return await parseResult.InvokeAsync(new InvocationConfiguration
+            {
+                Output = console.Out,
+                Error = console.Error,
+                EnableDefaultExceptionHandler = false,
+            });
+        }
+        finally
+        {
+            await console.Out.FlushAsync();
+        }
+    }
+
+    /// <summary>Runs a protocol verb: exactly one JSON document on stdout, success or not.</summary>
+    public Task<int> RunProtocolVerbAsync(
+        ParseResult parseResult,
+        string verb,
+        Func<CliSession, CancellationToken, Task<ProtocolOutcome>> body,
+        CancellationToken cancellationToken) =>
+        RunVerbAsync(parseResult, verb, asJson: true, async (session, ct) =>
+        {
+            var outcome = await body(session, ct);
+            ProtocolJson.Write(_console.Out, outcome.Document);
+            return outcome.ExitCode;
+        }, cancellationToken);
+
+    /// <summary>Runs an operator verb; on failure <c>{"message"}</c> goes to stdout only in JSON format.</summary>
+    public Task<int> RunOperatorVerbAsync(
+        ParseResult parseResult,
+        string verb,
+        Func<CliSession, OutputFormat, CancellationToken, Task<int>> body,
+        CancellationToken cancellationToken)
+    {
+        var format = Format(parseResult);
+        return RunVerbAsync(parseResult, verb, format == OutputFormat.Json, (session, ct) => body(session, format, ct), cancellationToken);
+    }
+
+    /// <summary>The format asked for, else a table on a terminal and JSON when stdout is redirected.</summary>
+    public OutputFormat Format(ParseResult parseResult) =>
+        parseResult.GetValue(FormatOption) ?? (_console.IsOutputRedirected ? OutputFormat.Json : OutputFormat.Table);
+
+    private bool WantsJson(ParseResult parseResult)
+    {
+        try
+        {
+            return Format(parseResult) == OutputFormat.Json;
+        }
+        catch (InvalidOperationException)
+        {
+            // --format itself did not parse.
+            return _console.IsOutputRedirected;
+        }
+    }
+
+    /// <summary>Runs a verb's body in a session; a failure is reported once, with <c>{"message"}</c> on stdout when <paramref name="asJson"/>.</summary>
+    public async Task<int> RunVerbAsync(
+        ParseResult parseResult,
+        string verb,
+        bool asJson,
+        Func<CliSession, CancellationToken, Task<int>> body,
+        CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var session = new CliSession(_console, verb, parseResult.GetValue(ConfigOption));
+        try
+        {
+            var exitCode = await body(session, cancellationToken);
+            if (session.StartedRuntime is { } runtime)
+            {
+                CliLog.Answered(runtime.Logger, verb, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+
+            return exitCode;
+        }
+        catch (Exception exception)
+        {
+            var failure = ErrorMapper.Map(exception);
+            Report(verb, failure, asJson, session.StartedRuntime, exception);
+            return failure.ExitCode;
+        }
+        finally
+        {
+            await session.DisposeAsync();
+        }
+    }
+
+    private void Report(string verb, Failure failure, bool asJson, HostFactoryRuntime? runtime, Exception? exception = null)
+    {
+        if (asJson)
+        {
+            ProtocolJson.Write(_console.Out, new MessageAnswer(failure.Message));
+        }
+
+        // The log gets the record (with the stack trace when unexpected) only when it is a file: on stderr it would
+        // repeat the reason line below.
+        if (runtime is { LogsToFile: true })
+        {
+            if (failure.IsUnexpected && exception is not null)
+            {
+                CliLog.FailedUnexpectedly(runtime.Logger, exception, verb, failure.Message);
+            }
+            else
+            {
+                CliLog.Failed(runtime.Logger, verb, failure.ExitCode, failure.Message);
+            }
+        }
+
+        var hint = failure.IsUnexpected && runtime is { LogsToFile: true } ? $" (details in {runtime.LogDestination})" : string.Empty;
+        _console.Error.WriteLine($"hostfactory {verb}: {failure.Message}{hint}");
+    }
+
+    private RootCommand BuildRoot()
+    {
+        var root = new RootCommand(
+            "hostfactory: a provider plugin for IBM Spectrum Symphony Host Factory. Host Factory runs the protocol verbs "
+            + "(getAvailableTemplates, requestMachines, requestReturnMachines, getRequestStatus, getReturnRequests) through the "
+            + "scripts 'hostfactory scripts install DIR' writes; operators use the other verbs. See docs/cli.md.");
+        root.Options.Add(ConfigOption);
+        foreach (var verb in ProtocolVerbs.Create(this))
+        {
+            root.Subcommands.Add(verb);
+        }
+
+        foreach (var group in OperatorVerbs.Create(this))
+        {
+            root.Subcommands.Add(group);
+        }
+
+        root.Subcommands.Add(ScriptsVerbs.Create(this));
+        root.Subcommands.Add(DemoVerb.Create(this));
+        return root;
+    }
+}

@@ -1,0 +1,60 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using HostFactory.Cli.Infrastructure;
+
+namespace HostFactory.Cli.Operator;
+
+/// <summary>The operator verb groups: <c>templates</c>, <c>requests</c>, <c>machines</c>, <c>providers</c>.</summary>
+internal static class OperatorVerbs
+{
+    public static IEnumerable<Command> Create(CliApplication application)
+    {
+        yield return TemplatesVerbs.Create(application);
+        yield return RequestsVerbs.Create(application);
+        yield return MachinesVerbs.Create(application);
+        yield return ProvidersVerbs.Create(application);
+    }
+
+    /// <summary>A verb group with <c>--format</c> on it and its sub-commands.</summary>
+    public static Command Group(CliApplication application, string name, string description)
+    {
+        var group = new Command(name, description);
+        group.Options.Add(application.FormatOption);
+        return group;
+    }
+
+    /// <summary>Writes <paramref name="value"/> as indented JSON and a newline.</summary>
+    public static void WriteJson<T>(TextWriter output, T value, JsonTypeInfo<T> typeInfo)
+    {
+        output.Write(JsonSerializer.Serialize(value, typeInfo));
+        output.Write('\n');
+    }
+
+    /// <summary>A time for a table: UTC, to the second.</summary>
+    public static string Time(DateTimeOffset? time) =>
+        time?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? string.Empty;
+
+    /// <summary><c>--timeout SECONDS</c> for <c>--wait</c>.</summary>
+    public static Option<int> TimeoutOption() => new("--timeout")
+    {
+        Description = "With --wait: give up after this many seconds (exit code 6); the request goes on.",
+        DefaultValueFactory = _ => 300,
+        HelpName = "SECONDS",
+    };
+
+    /// <summary><c>--limit N</c> for listings.</summary>
+    public static Option<int> LimitOption() => new("--limit")
+    {
+        Description = "The most entries to list (1 to 1000).",
+        DefaultValueFactory = _ => 100,
+    };
+
+    /// <summary><c>--offset N</c> for listings.</summary>
+    public static Option<int> OffsetOption() => new("--offset")
+    {
+        Description = "How many entries to skip.",
+        DefaultValueFactory = _ => 0,
+    };
+}

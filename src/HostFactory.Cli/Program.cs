@@ -1,0 +1,4 @@
+using HostFactory.Cli;
+using HostFactory.Cli.Infrastructure;
+
+return await CliApplication.RunAsync(args, CliConsole.ForProcess());
