@@ -31,5 +31,4 @@ internal static partial class CliLog
 
     [LoggerMessage(EventId = 3014, Level = LogLevel.Warning, Message = "getReturnRequests could not ask every provider: {Problem}")]
     public static partial void ReturnRequestsProblem(ILogger logger, string problem);
-
-    [LoggerMessage(EventId = 3015, Level = LogLevel.Information, Message = "Imported the templates file {TemplatesFile}: {Created} created, {Updated} updated, {Disabled} disabled")]
+}
