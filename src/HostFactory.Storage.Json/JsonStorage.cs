@@ -240,11 +240,14 @@ internal sealed class JsonStorage
                 throw new ConcurrencyException(kind.Entity, id, expectedVersion, current?.Version ?? 0);
             }
 
+            // The journal record lets the next process remove the tombstone's temp file if this one dies mid-delete.
+            WriteIntent(kind, current, current, batchId: null);
             var tombstone = new TemplateTombstoneDocument { SchemaVersion = StorageSchema.Current, Id = id, Version = current.Version, DeletedAt = _time.GetUtcNow() };
             var tombstonePath = TombstonePath(id);
             DurableFile.Replace(tombstonePath, StorageLayout.TempPathOf(tombstonePath), JsonSerializer.SerializeToUtf8Bytes(tombstone, StorageJsonContext.Files.TemplateTombstoneDocument), syncDirectory: false);
             File.Delete(Layout.DocumentPath(kind.Directory, id));
             DurableFile.SyncDirectory(Layout.Full(kind.Directory));
+            File.Delete(Layout.IntentPath(kind.Name, id));
             return 0L;
         });
     }
@@ -366,6 +369,11 @@ internal sealed class JsonStorage
 
         var (removed, ensured) = Reconcile(kind, id, entries);
         File.Delete(StorageLayout.TempPathOf(Layout.DocumentPath(kind.Directory, id)));
+        if (kind is TemplateFiles)
+        {
+            File.Delete(StorageLayout.TempPathOf(TombstonePath(id)));
+        }
+
         File.Delete(intentPath);
         StorageLog.RecoveredSave(_logger, kind.Name, id, removed, ensured);
     }
