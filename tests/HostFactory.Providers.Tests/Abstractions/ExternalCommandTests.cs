@@ -40,10 +40,16 @@ public sealed class ExternalCommandTests
         using var directory = new TempDirectory();
         var pidFile = Path.Combine(directory.Path, "child.pid");
 
-        var act = () => ExternalCommand.RunAsync(["/bin/sh", "-c", $"sleep 60 & echo $! > {pidFile}; wait"], null, TimeSpan.FromMilliseconds(500), CancellationToken.None);
+        var act = () => ExternalCommand.RunAsync(["/bin/sh", "-c", $"sleep 60 & echo $! > {pidFile}; wait"], null, TimeSpan.FromSeconds(1), CancellationToken.None);
 
-        (await act.Should().ThrowAsync<TimeoutException>()).WithMessage("'/bin/sh' did not finish within 0.5 s; its process tree was killed.");
+        (await act.Should().ThrowAsync<TimeoutException>()).WithMessage("'/bin/sh' did not finish within 1 s; its process tree was killed.");
         var child = int.Parse(await File.ReadAllTextAsync(pidFile), System.Globalization.CultureInfo.InvariantCulture);
+        for (var i = 0; i < 100 && ProcessIsRunning(child); i++)
+        {
+            // SIGKILL is sent; give the kernel a moment to end the process.
+            await Task.Delay(20);
+        }
+
         ProcessIsRunning(child).Should().BeFalse("the grandchild is part of the killed tree");
     }
 
