@@ -327,6 +327,13 @@ internal sealed class JsonStorage
     /// <exception cref="StorageCorruptException">The file exists but cannot be read.</exception>
     public static byte[]? ReadBytes(string path)
     {
+        // Checked first because a save usually inserts: a thrown FileNotFoundException would cost more than the
+        // rest of the read. A file deleted between the check and the read is still caught below.
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
         try
         {
             return File.ReadAllBytes(path);
