@@ -49,10 +49,11 @@ internal sealed class CliApplication
         {
             if (parseResult.Errors.Count > 0)
             {
-                var verb = parseResult.CommandResult.Command.Name;
+                var verb = VerbOf(parseResult);
                 var reason = string.Join(" ", parseResult.Errors.Select(e => e.Message));
                 var asJson = ProtocolVerbs.Names.Contains(verb) || application.WantsJson(parseResult);
-                application.Report(verb, new Failure(ExitCodes.BadInput, ErrorMapper.OneLine($"{reason} See 'hostfactory {verb} --help'."), false), asJson, null);
+                var help = verb.Length == 0 ? "hostfactory --help" : $"hostfactory {verb} --help";
+                application.Report(verb, new Failure(ExitCodes.BadInput, ErrorMapper.OneLine($"{reason} See '{help}'."), false), asJson, null);
                 return ExitCodes.BadInput;
             }
 
@@ -96,6 +97,18 @@ internal sealed class CliApplication
     /// <summary>The format asked for, else a table on a terminal and JSON when stdout is redirected.</summary>
     public OutputFormat Format(ParseResult parseResult) =>
         parseResult.GetValue(FormatOption) ?? (_console.IsOutputRedirected ? OutputFormat.Json : OutputFormat.Table);
+
+    /// <summary>The verb as typed, e.g. <c>requests show</c>; empty for the root command.</summary>
+    private static string VerbOf(ParseResult parseResult)
+    {
+        var names = new List<string>();
+        for (var result = parseResult.CommandResult; result is not null && result.Command is not RootCommand; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            names.Insert(0, result.Command.Name);
+        }
+
+        return string.Join(' ', names);
+    }
 
     private bool WantsJson(ParseResult parseResult)
     {
@@ -163,8 +176,9 @@ internal sealed class CliApplication
             }
         }
 
+        var prefix = verb.Length == 0 ? "hostfactory" : $"hostfactory {verb}";
         var hint = failure.IsUnexpected && runtime is { LogsToFile: true } ? $" (details in {runtime.LogDestination})" : string.Empty;
-        _console.Error.WriteLine($"hostfactory {verb}: {failure.Message}{hint}");
+        _console.Error.WriteLine($"{prefix}: {failure.Message}{hint}");
     }
 
     private RootCommand BuildRoot()

@@ -30,7 +30,7 @@ internal static class MachinesVerbs
             var views = page.Items.Select(MachineView.From).ToList();
             if (format == OutputFormat.Json)
             {
-                OperatorVerbs.WriteJson(session.Console.Out, new ListView<MachineView>(page.Total, page.Offset, views), OperatorJsonContext.Default.ListViewMachineView);
+                OperatorVerbs.WriteJson(session.Console.Out, new ListView<MachineView>(page.Total, page.Offset, views), static c => c.ListViewMachineView);
                 return ExitCodes.Success;
             }
 
@@ -60,7 +60,7 @@ internal static class MachinesVerbs
             var view = MachineView.From(machine);
             if (format == OutputFormat.Json)
             {
-                OperatorVerbs.WriteJson(session.Console.Out, view, OperatorJsonContext.Default.MachineView);
+                OperatorVerbs.WriteJson(session.Console.Out, view, static c => c.MachineView);
                 return ExitCodes.Success;
             }
 
@@ -111,7 +111,7 @@ internal static class MachinesVerbs
                 result.Returned.Select(m => m.Value).ToList(), result.AlreadyReturningOrTerminated.Select(m => m.Value).ToList(), result.Unknown, final);
             if (format == OutputFormat.Json)
             {
-                OperatorVerbs.WriteJson(session.Console.Out, view, OperatorJsonContext.Default.ReturnView);
+                OperatorVerbs.WriteJson(session.Console.Out, view, static c => c.ReturnView);
             }
             else
             {

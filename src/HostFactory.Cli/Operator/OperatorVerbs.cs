@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using HostFactory.Cli.Infrastructure;
@@ -9,6 +10,14 @@ namespace HostFactory.Cli.Operator;
 /// <summary>The operator verb groups: <c>templates</c>, <c>requests</c>, <c>machines</c>, <c>providers</c>.</summary>
 internal static class OperatorVerbs
 {
+    // The relaxed encoder keeps quotes and non-ASCII readable, as for the protocol documents.
+    private static readonly OperatorJsonContext Context = new(new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+
     public static IEnumerable<Command> Create(CliApplication application)
     {
         yield return TemplatesVerbs.Create(application);
@@ -26,9 +35,9 @@ internal static class OperatorVerbs
     }
 
     /// <summary>Writes <paramref name="value"/> as indented JSON and a newline.</summary>
-    public static void WriteJson<T>(TextWriter output, T value, JsonTypeInfo<T> typeInfo)
+    public static void WriteJson<T>(TextWriter output, T value, Func<OperatorJsonContext, JsonTypeInfo<T>> typeInfo)
     {
-        output.Write(JsonSerializer.Serialize(value, typeInfo));
+        output.Write(JsonSerializer.Serialize(value, typeInfo(Context)));
         output.Write('\n');
     }
 

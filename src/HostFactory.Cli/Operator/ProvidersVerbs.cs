@@ -23,7 +23,7 @@ internal static class ProvidersVerbs
                 .ToList();
             if (format == OutputFormat.Json)
             {
-                OperatorVerbs.WriteJson<IReadOnlyList<ProviderView>>(session.Console.Out, views, OperatorJsonContext.Default.IReadOnlyListProviderView);
+                OperatorVerbs.WriteJson<IReadOnlyList<ProviderView>>(session.Console.Out, views, static c => c.IReadOnlyListProviderView);
                 return Task.FromResult(ExitCodes.Success);
             }
 
@@ -73,7 +73,7 @@ internal static class ProvidersVerbs
 
             if (format == OutputFormat.Json)
             {
-                OperatorVerbs.WriteJson<IReadOnlyList<ProviderHealthView>>(session.Console.Out, views, OperatorJsonContext.Default.IReadOnlyListProviderHealthView);
+                OperatorVerbs.WriteJson<IReadOnlyList<ProviderHealthView>>(session.Console.Out, views, static c => c.IReadOnlyListProviderHealthView);
             }
             else
             {

@@ -31,7 +31,7 @@ internal static class RequestsVerbs
             var views = page.Items.Select(RequestView.From).ToList();
             if (format == OutputFormat.Json)
             {
-                OperatorVerbs.WriteJson(session.Console.Out, new ListView<RequestView>(page.Total, page.Offset, views), OperatorJsonContext.Default.ListViewRequestView);
+                OperatorVerbs.WriteJson(session.Console.Out, new ListView<RequestView>(page.Total, page.Offset, views), static c => c.ListViewRequestView);
                 return ExitCodes.Success;
             }
 
@@ -58,6 +58,11 @@ internal static class RequestsVerbs
         show.SetAction((parseResult, ct) => application.RunOperatorVerbAsync(parseResult, "requests show", async (session, format, token) =>
         {
             var id = parseResult.GetValue(showId)!;
+            if (!RequestId.TryParse(id, out _))
+            {
+                throw new InputException($"'{id}' is not a request id ('req-' or 'ret-' followed by a lowercase UUID).");
+            }
+
             var operations = new ProtocolOperations(session.Runtime());
             var status = parseResult.GetValue(wait)
                 ? await RequestWatcher.WaitAsync(operations, id, TimeSpan.FromSeconds(parseResult.GetValue(timeout)),
@@ -85,7 +90,7 @@ internal static class RequestsVerbs
             var view = new CancelView(result.RequestId.Value, result.ReturnRequestId?.Value, result.ReleasedMachines.Select(m => m.Value).ToList(), result.Message);
             if (format == OutputFormat.Json)
             {
-                OperatorVerbs.WriteJson(session.Console.Out, view, OperatorJsonContext.Default.CancelView);
+                OperatorVerbs.WriteJson(session.Console.Out, view, static c => c.CancelView);
             }
             else
             {
@@ -106,7 +111,7 @@ internal static class RequestsVerbs
     {
         if (format == OutputFormat.Json)
         {
-            OperatorVerbs.WriteJson(output, detail, OperatorJsonContext.Default.RequestDetailView);
+            OperatorVerbs.WriteJson(output, detail, static c => c.RequestDetailView);
             return;
         }
 

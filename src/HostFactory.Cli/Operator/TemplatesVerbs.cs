@@ -20,7 +20,7 @@ internal static class TemplatesVerbs
             var views = templates.Select(TemplateView.From).ToList();
             if (format == OutputFormat.Json)
             {
-                OperatorVerbs.WriteJson(session.Console.Out, new ListView<TemplateView>(views.Count, 0, views), OperatorJsonContext.Default.ListViewTemplateView);
+                OperatorVerbs.WriteJson(session.Console.Out, new ListView<TemplateView>(views.Count, 0, views), static c => c.ListViewTemplateView);
                 return ExitCodes.Success;
             }
 
@@ -44,7 +44,7 @@ internal static class TemplatesVerbs
             var view = TemplateView.From(summary);
             if (format == OutputFormat.Json)
             {
-                OperatorVerbs.WriteJson(session.Console.Out, view, OperatorJsonContext.Default.TemplateView);
+                OperatorVerbs.WriteJson(session.Console.Out, view, static c => c.TemplateView);
                 return ExitCodes.Success;
             }
 
@@ -74,7 +74,7 @@ internal static class TemplatesVerbs
             var view = await ValidateAsync(session.Runtime(), summary, token);
             if (format == OutputFormat.Json)
             {
-                OperatorVerbs.WriteJson(session.Console.Out, view, OperatorJsonContext.Default.TemplateValidationView);
+                OperatorVerbs.WriteJson(session.Console.Out, view, static c => c.TemplateValidationView);
             }
             else
             {

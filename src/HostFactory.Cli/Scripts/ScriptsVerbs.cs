@@ -39,7 +39,7 @@ internal static class ScriptsVerbs
             var view = Install(session, Path.GetFullPath(parseResult.GetValue(directory)!), parseResult.GetValue(name)!, parseResult.GetValue(confDir));
             if (format == OutputFormat.Json)
             {
-                OperatorVerbs.WriteJson(session.Console.Out, view, OperatorJsonContext.Default.ScriptsInstallView);
+                OperatorVerbs.WriteJson(session.Console.Out, view, static c => c.ScriptsInstallView);
             }
             else
             {
