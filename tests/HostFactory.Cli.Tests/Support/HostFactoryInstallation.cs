@@ -1,0 +1,236 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace HostFactory.Cli.Tests.Support;
+
+/// <summary>
+/// A provider instance installed the way a Host Factory administrator installs it, in a temporary directory: the
+/// scripts written by <c>hostfactory scripts install</c>, a conf directory with <c>e2einstprov_config.json</c> and
+/// <c>e2einstprov_templates.json</c> (local-process provider), and work and log directories. Scripts run with the
+/// <c>HF_PROVIDER_*</c> variables Host Factory sets. Disposing kills every machine process still running and deletes
+/// the directory.
+/// </summary>
+public sealed class HostFactoryInstallation : IAsyncDisposable
+{
+    public const string InstanceName = "e2einst";
+
+    /// <summary>A machine process that stops at once on SIGTERM.</summary>
+    public const string MachineCommand = "[\"/bin/sh\", \"-c\", \"trap 'exit 0' TERM; while :; do sleep 1 & wait $!; done\"]";
+
+    /// <summary>The templates every installation has.</summary>
+    public static readonly string[] StandardTemplates =
+    [
+        Template("e2e-vm", 8, extra: "\"priceType\": \"ondemand\""),
+        Template("e2e-small", 2),
+        Template("e2e-off", 4, extra: "\"enabled\": false"),
+    ];
+
+    private int _inputs;
+
+    private HostFactoryInstallation(string root)
+    {
+        Root = root;
+        ScriptsDirectory = Path.Combine(root, "scripts");
+        ConfigurationDirectory = Path.Combine(root, "conf");
+        WorkDirectory = Path.Combine(root, "work");
+        LogDirectory = Path.Combine(root, "logs");
+        Environment = new Dictionary<string, string?>
+        {
+            ["HF_PROVIDER_NAME"] = InstanceName,
+            ["HF_PROVIDER_CONFDIR"] = ConfigurationDirectory,
+            ["HF_PROVIDER_WORKDIR"] = WorkDirectory,
+            ["HF_PROVIDER_LOGDIR"] = LogDirectory,
+        };
+    }
+
+    public string Root { get; }
+
+    public string ScriptsDirectory { get; }
+
+    public string ConfigurationDirectory { get; }
+
+    public string WorkDirectory { get; }
+
+    public string LogDirectory { get; }
+
+    /// <summary>The variables Host Factory sets for this instance.</summary>
+    public IReadOnlyDictionary<string, string?> Environment { get; }
+
+    /// <summary>The log file every call appends to.</summary>
+    public string LogFile => Path.Combine(LogDirectory, "hostfactory.log");
+
+    /// <summary>A templates-file entry for the local-process provider.</summary>
+    public static string Template(string id, int maxNumber, string command = MachineCommand, string? extra = null) =>
+        $$"""
+        { "templateId": "{{id}}", "maxNumber": {{maxNumber.ToString(CultureInfo.InvariantCulture)}}, "providerName": "local",
+          "attributes": { "type": ["String", "X86_64"], "ncpus": ["Numeric", "2"], "ncores": ["Numeric", "1"], "nram": ["Numeric", "2048"] },
+          "command": {{command}}{{(extra is null ? string.Empty : ", " + extra)}} }
+        """;
+
+    /// <summary>Writes the configuration and installs the scripts with <c>hostfactory scripts install</c>.</summary>
+    public static async Task<HostFactoryInstallation> CreateAsync(IEnumerable<string>? templates = null)
+    {
+        var root = Path.Combine(Path.GetTempPath(), $"hf-cli-{Guid.NewGuid():N}"[..20]);
+        var installation = new HostFactoryInstallation(root);
+        Directory.CreateDirectory(installation.ConfigurationDirectory);
+        await File.WriteAllTextAsync(Path.Combine(installation.ConfigurationDirectory, $"{InstanceName}prov_config.json"), """
+            { "hostFactory": {
+                "storage": { "dataDirectory": "data" },
+                "logging": { "minimumLevel": "Debug" },
+                "providers": [ { "name": "local", "type": "local-process", "timeoutSeconds": 30, "retries": 0,
+                                 "settings": { "graceSeconds": 2, "ipAddress": "10.0.0.7", "hostName": "e2e" } } ] } }
+            """);
+        await installation.WriteTemplatesAsync(templates ?? StandardTemplates);
+
+        var install = await CliProcess.RunAsync(installation.Environment, "scripts", "install", installation.ScriptsDirectory, "--format", "json");
+        install.ExitCode.Should().Be(0, install.ToString());
+        return installation;
+    }
+
+    /// <summary>Replaces the templates file.</summary>
+    public Task WriteTemplatesAsync(IEnumerable<string> templates) =>
+        File.WriteAllTextAsync(Path.Combine(ConfigurationDirectory, $"{InstanceName}prov_templates.json"),
+            $"{{ \"templates\": [\n{string.Join(",\n", templates)}\n] }}");
+
+    /// <summary>Runs <c>&lt;scripts&gt;/&lt;operation&gt;.sh -f &lt;input file&gt;</c>, as Host Factory does.</summary>
+    public async Task<CliResult> RunScriptAsync(string operation, string input)
+    {
+        var inputs = Path.Combine(Root, "inputs");
+        Directory.CreateDirectory(inputs);
+        var file = Path.Combine(inputs, $"{operation}-{Interlocked.Increment(ref _inputs).ToString(CultureInfo.InvariantCulture)}.json");
+        await File.WriteAllTextAsync(file, input);
+        return await CliProcess.StartAsync(Path.Combine(ScriptsDirectory, $"{operation}.sh"), ["-f", file], Environment, standardInput: null);
+    }
+
+    /// <summary>Runs a script and parses its answer, asserting it succeeded.</summary>
+    public async Task<JsonElement> AnswerAsync(string operation, string input)
+    {
+        var result = await RunScriptAsync(operation, input);
+        result.ExitCode.Should().Be(0, result.ToString());
+        return Json.Parse(result.StandardOutput);
+    }
+
+    /// <summary>Runs <c>dotnet hostfactory.dll ARGS</c> with this instance's variables.</summary>
+    public Task<CliResult> RunCliAsync(params string[] arguments) => CliProcess.RunAsync(Environment, arguments);
+
+    /// <summary>Polls <c>getRequestStatus</c> every 200 ms until the request is not running; returns its entry.</summary>
+    public async Task<JsonElement> WaitForRequestAsync(string requestId, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var answer = await AnswerAsync("getRequestStatus", $$"""{"requests": [{"requestId": "{{requestId}}"}]}""");
+            var entry = answer.GetProperty("requests")[0];
+            if (entry.GetProperty("status").GetString() != "running")
+            {
+                return entry;
+            }
+
+            DateTime.UtcNow.Should().BeBefore(deadline, $"request {requestId} should finish; last answer: {entry}");
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Every file of the work directory with its hash, except logs and lock files (which say nothing about the state).</summary>
+    public IReadOnlyDictionary<string, string> StoreSnapshot()
+    {
+        var snapshot = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        if (!Directory.Exists(WorkDirectory))
+        {
+            return snapshot;
+        }
+
+        foreach (var file in Directory.EnumerateFiles(WorkDirectory, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(WorkDirectory, file).Replace('\\', '/');
+            if (relative.StartsWith("data/locks/", StringComparison.Ordinal) || relative.StartsWith("logs/", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            snapshot[relative] = Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(file)));
+        }
+
+        return snapshot;
+    }
+
+    /// <summary>The machine processes of the local-process provider that still run: (pid, folder).</summary>
+    public IReadOnlyList<int> LiveMachineProcesses()
+    {
+        var machines = Path.Combine(WorkDirectory, "providers", "local", "machines");
+        if (!Directory.Exists(machines))
+        {
+            return [];
+        }
+
+        var live = new List<int>();
+        foreach (var pidFile in Directory.EnumerateFiles(machines, "pid", SearchOption.AllDirectories))
+        {
+            if (int.TryParse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture, out var pid) && IsMachineProcess(pid, Path.GetDirectoryName(pidFile)!))
+            {
+                live.Add(pid);
+            }
+        }
+
+        return live;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var pid in LiveMachineProcesses())
+        {
+            try
+            {
+                using var process = System.Diagnostics.Process.GetProcessById(pid);
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+            catch (Exception exception) when (exception is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                // Exited in between.
+            }
+        }
+
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A machine's last output may still be flushing; the temp directory is cleaned by the OS later.
+        }
+    }
+
+    /// <summary>True when the process runs and is the machine whose folder is given (its stdout is that folder's log).</summary>
+    private static bool IsMachineProcess(int pid, string machineDirectory)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+            if (stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z'))
+            {
+                return false;
+            }
+
+            var stdout = new FileInfo($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/fd/1").LinkTarget;
+            return stdout is not null && stdout.StartsWith(machineDirectory, StringComparison.Ordinal);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+}
+
+/// <summary>Parses answers, insisting on exactly one JSON document.</summary>
+public static class Json
+{
+    public static JsonElement Parse(string text)
+    {
+        // JsonDocument refuses trailing content, so a second document or any stray text on stdout fails here.
+        using var document = JsonDocument.Parse(text);
+        return document.RootElement.Clone();
+    }
+}
