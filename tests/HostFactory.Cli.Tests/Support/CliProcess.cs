@@ -72,19 +72,19 @@ public static class CliProcess
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start.");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        if (standardInput is not null)
+        try
         {
-            try
+            if (standardInput is not null)
             {
                 await process.StandardInput.BaseStream.WriteAsync(standardInput);
             }
-            catch (IOException)
-            {
-                // The CLI may stop reading (an input over the limit) and close the pipe first.
-            }
-        }
 
-        process.StandardInput.Close();
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The CLI may stop reading (an input over the limit) and close the pipe first.
+        }
         using var timeout = new CancellationTokenSource(Timeout);
         try
         {
