@@ -1,0 +1,97 @@
+using HostFactory.Providers.Configuration;
+using HostFactory.Server.Contracts;
+using HostFactory.Server.Endpoints;
+using HostFactory.Server.Errors;
+using HostFactory.Server.Health;
+using HostFactory.Server.Security;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+
+namespace HostFactory.Server;
+
+/// <summary>Builds the server: configuration, services, middleware and endpoints, in one place for Program and tests.</summary>
+internal static class HostFactoryServer
+{
+    /// <summary>
+    /// Builds the application. The configuration file is found like the CLI finds it (<c>--config</c>, else
+    /// <c>HF_PROVIDER_CONFDIR</c>, else <c>config/</c> beside the server) and layered under the environment and the
+    /// command line, so <c>HostFactory__Server__BearerToken</c> or <c>--hostFactory:reconciler:interval=00:00:10</c>
+    /// override it.
+    /// </summary>
+    /// <param name="args">The command line.</param>
+    /// <returns>The application, not started.</returns>
+    /// <exception cref="FileNotFoundException">The configuration file does not exist.</exception>
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        var paths = HostFactoryPathResolver.Resolve(
+            Environment.GetEnvironmentVariable,
+            builder.Configuration["config"],
+            Path.Combine(AppContext.BaseDirectory, "config"));
+        if (!File.Exists(paths.ConfigurationFile))
+        {
+            throw new FileNotFoundException(
+                $"The HostFactory configuration file '{paths.ConfigurationFile}' does not exist (found through {paths.Source}). Pass --config <file or directory>.",
+                paths.ConfigurationFile);
+        }
+
+        // Under the environment and the command line, which are added again so they keep the last word.
+        builder.Configuration.AddJsonFile(paths.ConfigurationFile, optional: false, reloadOnChange: false);
+        builder.Configuration.AddEnvironmentVariables();
+        builder.Configuration.AddCommandLine(args);
+
+        var urls = builder.Configuration["urls"] ?? builder.Configuration[$"{ServerOptions.SectionName}:urls"] ?? ServerOptions.DefaultUrls;
+        builder.WebHost.UseUrls(urls);
+
+        var services = builder.Services;
+        services.AddHostFactory(builder.Configuration, paths);
+        services.AddHostFactoryReconciler(builder.Configuration);
+        services.AddHostedService<TemplateImport>();
+
+        services.AddOptions<ServerOptions>()
+            .Configure<IConfiguration>((options, configuration) =>
+            {
+                options.Urls = urls;
+                var token = configuration[$"{ServerOptions.SectionName}:bearerToken"];
+                options.BearerToken = string.IsNullOrEmpty(token) ? configuration[ServerOptions.TokenVariable] : token;
+                foreach (var endpoint in configuration.GetSection("Kestrel:Endpoints").GetChildren())
+                {
+                    options.OtherEndpoints.Add(endpoint["Url"] ?? endpoint.Path);
+                }
+            })
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>();
+        services.AddSingleton<BearerTokenMiddleware>();
+
+        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJsonContext.Default));
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddOpenApi();
+        services.AddSingleton<ProviderProbe>();
+        services.AddHealthChecks()
+            .AddCheck<StorageHealthCheck>("storage")
+            .AddCheck<ReconcilerHealthCheck>("reconciler");
+
+        var app = builder.Build();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(HostFactoryServer));
+        ServerLog.Starting(logger, paths.ConfigurationFile, paths.WorkDirectory, urls,
+            string.IsNullOrEmpty(app.Services.GetRequiredService<IConfiguration>()[$"{ServerOptions.SectionName}:bearerToken"])
+                && string.IsNullOrEmpty(app.Services.GetRequiredService<IConfiguration>()[ServerOptions.TokenVariable]) ? "not set" : "required");
+
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<BearerTokenMiddleware>();
+
+        app.MapOpenApi();
+        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
+        app.MapGroup("/api/v1")
+            .MapTemplates()
+            .MapRequests()
+            .MapMachines()
+            .MapProviders();
+        return app;
+    }
+}
