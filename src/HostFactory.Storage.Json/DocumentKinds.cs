@@ -29,6 +29,14 @@ internal abstract class DocumentKind<TDocument>
     /// <summary>The index entries (paths relative to the data directory) that must exist while the document is stored.</summary>
     public abstract IReadOnlyList<string> IndexEntries(TDocument document);
 
+    /// <summary>
+    /// Every entry an aggregate with this id and this stored state could ever own that recovery can name without a
+    /// journal record: those keyed by the id or by fields that never change (a machine's request and template), in
+    /// any status. Only entries outside this set must be written into a journal record (see
+    /// <c>JsonStorage.WriteIntent</c>), which keeps most records empty.
+    /// </summary>
+    public abstract IReadOnlyList<string> RecoveryCandidates(string id, TDocument? document);
+
     /// <summary>Throws (a domain or <see cref="InvalidDocumentException"/>) unless the domain accepts the document.</summary>
     public abstract void Validate(TDocument document);
 }
@@ -47,6 +55,8 @@ internal sealed class TemplateFiles : DocumentKind<TemplateDocument>
 
     public override IReadOnlyList<string> IndexEntries(TemplateDocument document) => [];
 
+    public override IReadOnlyList<string> RecoveryCandidates(string id, TemplateDocument? document) => [];
+
     public override void Validate(TemplateDocument document) => Template.FromSnapshot(DocumentMapper.ToSnapshot(document));
 }
 
@@ -64,6 +74,8 @@ internal sealed class RequestFiles : DocumentKind<RequestDocument>
 
     public override IReadOnlyList<string> IndexEntries(RequestDocument document) =>
         DocumentMapper.ParseRequestStatus(document.Status).IsFinished ? [] : [StorageLayout.UnfinishedRequestEntry(document.Id)];
+
+    public override IReadOnlyList<string> RecoveryCandidates(string id, RequestDocument? document) => [StorageLayout.UnfinishedRequestEntry(id)];
 
     public override void Validate(RequestDocument document) => Request.FromSnapshot(DocumentMapper.ToSnapshot(document));
 }
@@ -100,6 +112,31 @@ internal sealed class MachineFiles : DocumentKind<MachineDocument>
         }
 
         return entries;
+    }
+
+    public override IReadOnlyList<string> RecoveryCandidates(string id, MachineDocument? document)
+    {
+        if (document is null)
+        {
+            return [];
+        }
+
+        var candidates = new List<string>(4)
+        {
+            StorageLayout.RequestMachineEntry(document.RequestId, id),
+            StorageLayout.ActiveMachineEntry(document.TemplateId, id),
+        };
+        if (document.ReturnRequestId is { } returnRequestId)
+        {
+            candidates.Add(StorageLayout.RequestMachineEntry(returnRequestId, id));
+        }
+
+        if (!string.IsNullOrEmpty(document.HostName))
+        {
+            candidates.Add(StorageLayout.HostEntry(document.HostName, id));
+        }
+
+        return candidates;
     }
 
     public override void Validate(MachineDocument document) => Machine.FromSnapshot(DocumentMapper.ToSnapshot(document));

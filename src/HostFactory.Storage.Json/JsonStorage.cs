@@ -385,13 +385,16 @@ internal sealed class JsonStorage
         StorageLog.RecoveredSave(_logger, kind.Name, id, removed, ensured);
     }
 
-    /// <summary>Makes the entries of the stored state exist and deletes the others among <paramref name="candidates"/>.</summary>
+    /// <summary>
+    /// Makes the entries of the stored state exist and deletes the others among <paramref name="candidates"/> and the
+    /// entries derivable from the id and the stored state.
+    /// </summary>
     public (int Removed, int Ensured) Reconcile<TDocument>(DocumentKind<TDocument> kind, string id, IEnumerable<string> candidates)
         where TDocument : class, IStoredDocument
     {
         var current = ReadChecked(kind, id);
         var desired = EntriesOf(kind, current);
-        var stale = candidates.Except(desired, StringComparer.Ordinal).ToArray();
+        var stale = candidates.Union(kind.RecoveryCandidates(id, current), StringComparer.Ordinal).Except(desired, StringComparer.Ordinal).ToArray();
         RemoveEntries(stale);
         foreach (var entry in desired)
         {
@@ -473,12 +476,25 @@ internal sealed class JsonStorage
     }
 
     /// <summary>
-    /// Step one of every save: the journal record naming the entries of the old and the new state. It is written
-    /// before anything else changes and removed after everything has, so a crash in between always leaves it behind.
+    /// Step one of every save: the journal record. It is written before anything else changes and removed after
+    /// everything has, so a crash in between always leaves it behind. It names only the index entries recovery could
+    /// not derive from the id and whichever state survives (<see cref="DocumentKind{TDocument}.RecoveryCandidates"/>):
+    /// a changed host name, a newly set return request, the entries of an inserted machine. Usually that is none,
+    /// and the record is an empty file — measurably cheaper than one with content, which the file system must
+    /// allocate, flush and later free (and, mounted with <c>discard</c>, trim) on every save.
     /// </summary>
     private void WriteIntent<TDocument>(DocumentKind<TDocument> kind, TDocument? current, TDocument document, string? batchId)
         where TDocument : class, IStoredDocument
     {
+        var derivable = kind.RecoveryCandidates(document.Id, current).Intersect(kind.RecoveryCandidates(document.Id, document), StringComparer.Ordinal);
+        var entries = EntriesOf(kind, current).Union(kind.IndexEntries(document), StringComparer.Ordinal).Except(derivable, StringComparer.Ordinal).ToList();
+        var path = Layout.IntentPath(kind.Name, document.Id);
+        if (entries.Count == 0 && batchId is null)
+        {
+            File.WriteAllBytes(path, []);
+            return;
+        }
+
         var intent = new IntentDocument
         {
             SchemaVersion = StorageSchema.Current,
@@ -486,13 +502,13 @@ internal sealed class JsonStorage
             Id = document.Id,
             Version = document.Version,
             BatchId = batchId,
-            Entries = [.. EntriesOf(kind, current).Union(kind.IndexEntries(document), StringComparer.Ordinal)],
+            Entries = entries,
             StartedAt = _time.GetUtcNow(),
         };
 
         // Not fsynced: it only has to outlive a killed process (the page cache does), and on ext4/XFS the document's
         // fsync that follows commits it too, ahead of the rename (docs/storage.md, "Why this is crash-safe").
-        File.WriteAllBytes(Layout.IntentPath(kind.Name, document.Id), JsonSerializer.SerializeToUtf8Bytes(intent, StorageJsonContext.Files.IntentDocument));
+        File.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(intent, StorageJsonContext.Files.IntentDocument));
     }
 
     /// <summary>
@@ -553,11 +569,12 @@ internal sealed class JsonStorage
 
     private IntentDocument? TryReadIntent(string path)
     {
-        // An intent is written without fsync, so after a power cut it may be empty or torn: that is expected, not
-        // corruption. Its entries are then unknown; Reconcile still restores every entry the stored state needs.
+        // An empty record is the usual one: nothing beyond the derivable entries to reconcile. A record with content
+        // is written without fsync, so after a power cut it may be torn: that is expected, not corruption. Its
+        // entries are then unknown; Reconcile still restores every entry the stored state needs.
         try
         {
-            return ReadBytes(path) is { } bytes ? ParseFile(path, bytes, StorageJsonContext.Files.IntentDocument, i => i.SchemaVersion) : null;
+            return ReadBytes(path) is { Length: > 0 } bytes ? ParseFile(path, bytes, StorageJsonContext.Files.IntentDocument, i => i.SchemaVersion) : null;
         }
         catch (StorageCorruptException exception)
         {

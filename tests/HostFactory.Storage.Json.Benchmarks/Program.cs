@@ -1,3 +1,11 @@
 using BenchmarkDotNet.Running;
+using HostFactory.Storage.Json.Benchmarks;
 
-BenchmarkSwitcher.FromAssembly(typeof(HostFactory.Storage.Json.Benchmarks.StorageBenchmarks).Assembly).Run(args);
+// `-- paired` runs the drift-resistant create comparison (see PairedRun); anything else goes to BenchmarkDotNet.
+if (args is ["paired"])
+{
+    return PairedRun.Run();
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(StorageBenchmarks).Assembly).Run(args);
+return 0;

@@ -185,6 +185,29 @@ public sealed class RecoveryTests : IDisposable
         File.Exists(after.PathOf(StorageLayout.UnfinishedRequestEntry(request.Id.Value))).Should().BeFalse();
     }
 
+    [Fact]
+    public async Task NextStart_WhenARequestInsertWasKilledBeforeTheRename_RemovesItsEntryAndTempFileFromAnEmptyRecord()
+    {
+        var request = TestData.NewAcquire(_clock);
+        using (var before = new StorageFixture(_data))
+        {
+            await before.Requests.ListUnfinishedAsync(default);
+
+            // What an insert leaves when killed mid-write: the (empty) journal record, its entry, a partial temp file.
+            await File.WriteAllBytesAsync(before.PathOf("journal", $"request-{request.Id}.json"), []);
+            before.Engine.EnsureEntry(StorageLayout.UnfinishedRequestEntry(request.Id.Value));
+            await File.WriteAllTextAsync(before.PathOf("requests", $"{request.Id}.json.tmp"), "{ \"schemaVersion\"");
+        }
+
+        using var after = new StorageFixture(_data);
+        var report = await after.Maintenance.VerifyAsync(default);
+
+        report.IsHealthy.Should().BeTrue(Describe(report));
+        (await after.Requests.FindAsync(request.Id, default)).Should().BeNull();
+        await after.Requests.SaveAsync(request, default);
+        request.Version.Should().Be(1, "the interrupted insert left nothing in the way");
+    }
+
     private async Task<Machine> SaveMachineAsync(string hostName)
     {
         using var storage = new StorageFixture(_data);
