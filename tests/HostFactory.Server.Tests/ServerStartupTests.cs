@@ -1,0 +1,116 @@
+using System.Net.Http.Headers;
+using HostFactory.Providers.Testing;
+using Microsoft.Extensions.Options;
+
+namespace HostFactory.Server.Tests;
+
+/// <summary>The server as it really runs: Kestrel on a socket, and the rule about where it may listen.</summary>
+public sealed class ServerStartupTests : IDisposable
+{
+    private readonly TempDirectory _directory = new();
+    private readonly string _configurationFile;
+
+    public ServerStartupTests()
+    {
+        _configurationFile = _directory.File("config/hostfactory.json", """
+            { "hostFactory": { "storage": { "dataDirectory": "data" }, "reconciler": { "interval": "00:00:05" }, "providers": [] } }
+            """);
+        _directory.File("config/templates.json", """{ "templates": [] }""");
+    }
+
+    [Fact]
+    public async Task Server_WhenStartedOnLoopbackPortZero_AnswersRealHttpCalls()
+    {
+        await using var app = HostFactoryServer.Build([$"--config={_configurationFile}", "--urls=http://127.0.0.1:0", "--environment=Production"]);
+        await app.StartAsync();
+        try
+        {
+            var address = app.Urls.Should().ContainSingle().Subject;
+            address.Should().StartWith("http://127.0.0.1:").And.NotEndWith(":0");
+            using var client = new HttpClient { BaseAddress = new Uri(address) };
+
+            var health = await (await client.GetAsync("/health")).ExpectAsync(200);
+            var templates = await (await client.GetAsync("/api/v1/templates")).ExpectAsync(200);
+            var refused = await (await client.PostJsonAsync("/api/v1/requests", """{ "templateId": "none", "machineCount": 1 }""")).ExpectProblemAsync(404);
+
+            health.GetProperty("checks").GetProperty("storage").GetProperty("status").GetString().Should().Be("healthy");
+            templates.GetArrayLength().Should().Be(0);
+            refused.GetProperty("detail").GetString().Should().Be("Template 'none' does not exist.");
+            Directory.Exists(Path.Combine(_directory.Path, ".work", "data")).Should().BeTrue("the state lives in the work directory beside the configuration");
+        }
+        finally
+        {
+            await app.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Server_WhenATokenIsConfigured_RequiresItOverTheSocket()
+    {
+        await using var app = HostFactoryServer.Build(
+            [$"--config={_configurationFile}", "--urls=http://127.0.0.1:0", $"--hostFactory:server:bearerToken={ServerFactory.Token}", "--environment=Production"]);
+        await app.StartAsync();
+        try
+        {
+            using var client = new HttpClient { BaseAddress = new Uri(app.Urls.Single()) };
+            await (await client.GetAsync("/api/v1/templates")).ExpectProblemAsync(401);
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ServerFactory.Token);
+            await (await client.GetAsync("/api/v1/templates")).ExpectAsync(200);
+        }
+        finally
+        {
+            await app.StopAsync();
+        }
+    }
+
+    [Theory]
+    [InlineData("http://0.0.0.0:0")]
+    [InlineData("http://*:0")]
+    [InlineData("http://127.0.0.1:0;http://[::]:0")]
+    public async Task Server_WhenBoundBeyondLoopbackWithoutAToken_RefusesToStart(string urls)
+    {
+        await using var app = HostFactoryServer.Build([$"--config={_configurationFile}", $"--urls={urls}", $"--{ServerOptions.TokenVariable}="]);
+
+        var starting = () => app.StartAsync();
+
+        var refused = await starting.Should().ThrowAsync<OptionsValidationException>();
+        refused.Which.Message.Should().Contain("which is not a loopback address, without a bearer token")
+            .And.Contain("hostFactory:server:bearerToken").And.Contain("HF_SERVER_TOKEN").And.Contain("The server did not start.");
+        app.Urls.Should().BeEmpty("nothing was bound");
+    }
+
+    [Fact]
+    public async Task Server_WhenTheTokenIsTooShort_RefusesToStart()
+    {
+        await using var app = HostFactoryServer.Build([$"--config={_configurationFile}", "--urls=http://0.0.0.0:0", "--HF_SERVER_TOKEN=short"]);
+
+        var refused = await FluentActions.Awaiting(() => app.StartAsync()).Should().ThrowAsync<OptionsValidationException>();
+
+        refused.Which.Message.Should().Contain("must be at least 16 characters");
+    }
+
+    [Fact]
+    public void Build_WhenTheConfigurationFileIsMissing_FailsNamingIt()
+    {
+        var missing = Path.Combine(_directory.Path, "nowhere", "hostfactory.json");
+
+        FluentActions.Invoking(() => HostFactoryServer.Build([$"--config={missing}"]))
+            .Should().Throw<FileNotFoundException>().WithMessage($"*'{missing}' does not exist*");
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:5080", true)]
+    [InlineData("http://127.1.2.3:5080", true)]
+    [InlineData("http://localhost:5080", true)]
+    [InlineData("https://[::1]:5443", true)]
+    [InlineData("http://0.0.0.0:5080", false)]
+    [InlineData("http://[::]:5080", false)]
+    [InlineData("http://*:5080", false)]
+    [InlineData("http://+:5080", false)]
+    [InlineData("http://10.0.0.5:5080", false)]
+    [InlineData("http://hf.example.com:5080", false)]
+    public void IsLoopback_WhenGivenAnAddress_TellsWhetherOnlyThisHostCanReachIt(string url, bool loopback) =>
+        ServerOptions.IsLoopback(url).Should().Be(loopback);
+
+    public void Dispose() => _directory.Dispose();
+}
