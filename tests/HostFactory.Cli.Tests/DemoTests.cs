@@ -1,0 +1,74 @@
+using System.Text.Json;
+using HostFactory.Cli.Tests.Support;
+
+namespace HostFactory.Cli.Tests;
+
+/// <summary><c>hostfactory demo</c>, on a copy of the shipped configuration.</summary>
+public sealed class DemoTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), $"hf-demo-{Guid.NewGuid():N}"[..20]);
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Demo_WhenRunOnTheShippedConfiguration_CompletesTheCycleAndPrintsEveryAnswer()
+    {
+        // A copy, so the demo's .work folder lands beside it and not in the test output.
+        var config = Path.Combine(_root, "config");
+        CopyDirectory(Path.Combine(CliProcess.InstallationDirectory, "config"), config);
+
+        var result = await CliProcess.RunAsync(new Dictionary<string, string?>(), "demo", "--config", config, "--timeout", "60");
+
+        result.ExitCode.Should().Be(0, result.ToString());
+        var output = result.StandardOutput;
+        foreach (var step in new[] { "1. getAvailableTemplates", "2. requestMachines", "3. getRequestStatus", "4. requestReturnMachines", "5. getRequestStatus", "6. getReturnRequests" })
+        {
+            output.Should().Contain($"== {step}");
+        }
+
+        output.Should().Contain("no machine process is left");
+        var answers = Answers(output);
+        answers.Should().HaveCount(6);
+        ProtocolShape.Templates(answers[0]).Should().BeEmpty();
+        ProtocolShape.RequestAccepted(answers[1], "req-").Should().BeEmpty();
+        ProtocolShape.RequestStatus(answers[2]).Should().BeEmpty();
+        answers[2].GetProperty("requests")[0].GetProperty("machines").GetArrayLength().Should().Be(3);
+        ProtocolShape.RequestAccepted(answers[3], "ret-").Should().BeEmpty();
+        answers[4].GetProperty("requests")[0].GetProperty("machines").EnumerateArray()
+            .Should().OnlyContain(m => m.GetProperty("result").GetString() == "succeed" && m.GetProperty("status").GetString() == "terminated");
+        ProtocolShape.ReturnRequests(answers[5]).Should().BeEmpty();
+        Directory.EnumerateDirectories(Path.Combine(_root, ".work"), "demo-*").Should().ContainSingle("the demo works in a fresh directory of its own");
+    }
+
+    /// <summary>The JSON documents after each "answer:" line.</summary>
+    private static List<JsonElement> Answers(string output)
+    {
+        var answers = new List<JsonElement>();
+        var at = 0;
+        while ((at = output.IndexOf("answer:\n", at, StringComparison.Ordinal)) >= 0)
+        {
+            at += "answer:\n".Length;
+            var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(output[at..]), new JsonReaderOptions { AllowMultipleValues = true });
+            answers.Add(JsonElement.ParseValue(ref reader));
+        }
+
+        return answers;
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+}
