@@ -24,7 +24,8 @@ internal sealed record Problem(int Status, string Type, string Title, string Det
 /// </summary>
 internal static class ProblemMapper
 {
-    private const string TypeBase = "https://github.com/hostfactory/hostfactory/blob/main/docs/server.md#";
+    // A URN rather than a URL: the kinds are documented in docs/server.md, "Errors", and need not resolve.
+    private const string TypeBase = "urn:hostfactory:problem:";
 
     public static Problem Map(Exception exception) => exception switch
     {
