@@ -11,16 +11,16 @@ namespace HostFactory.Storage.Json.Benchmarks;
 /// </summary>
 internal static class PairedRun
 {
-    private const int Rounds = 12;
-    private const int OperationsPerRound = 100;
+    private const int Rounds = 30;
+    private const int OperationsPerRound = 50;
 
-    public static int Run()
+    public static int Run(IReadOnlyList<int> sizes)
     {
         Console.WriteLine($"Paired run: {Rounds} rounds x {OperationsPerRound} operations per method and size, {DateTimeOffset.UtcNow:u}");
         Console.WriteLine();
         Console.WriteLine("| Stored machines | Raw temp+fsync+rename (ops/s) | Raw + directory fsync (ops/s) | CreateRequest, durable (ops/s) | Create / raw | Create / raw+dir | Load request + machines (us) |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var size in new[] { 100, 10_000, 100_000 })
+        foreach (var size in sizes)
         {
             var bench = new StorageBenchmarks { StoredMachines = size };
             bench.Setup();
@@ -34,7 +34,7 @@ internal static class PairedRun
                 ];
                 foreach (var method in methods)
                 {
-                    Measure(method, 20);
+                    Measure(method, 100);
                 }
 
                 var rates = methods.Select(_ => new List<double>()).ToArray();

@@ -1,10 +1,10 @@
 using BenchmarkDotNet.Running;
 using HostFactory.Storage.Json.Benchmarks;
 
-// `-- paired` runs the drift-resistant create comparison (see PairedRun); anything else goes to BenchmarkDotNet.
-if (args is ["paired"])
+// `-- paired [sizes…]` runs the drift-resistant create comparison (see PairedRun); anything else goes to BenchmarkDotNet.
+if (args is ["paired", .. var sizes])
 {
-    return PairedRun.Run();
+    return PairedRun.Run(sizes.Length == 0 ? [100, 10_000, 100_000] : [.. sizes.Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture))]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(StorageBenchmarks).Assembly).Run(args);
