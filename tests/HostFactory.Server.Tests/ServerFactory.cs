@@ -13,7 +13,7 @@ namespace HostFactory.Server.Tests;
 /// <summary>
 /// The server over the real JSON storage in a temp directory, with the test kit's fake provider in place of the
 /// configured ones (it is called <c>fake</c>, as the configuration and the imported template say). The reconciler is
-/// off: its own tests drive it with a manual clock.
+/// off unless a manual clock is given.
 /// </summary>
 internal sealed class ServerFactory : WebApplicationFactory<Program>
 {
@@ -23,11 +23,13 @@ internal sealed class ServerFactory : WebApplicationFactory<Program>
     private readonly TempDirectory _directory = new();
     private readonly string? _token;
     private readonly Action<IServiceCollection>? _services;
+    private readonly ManualTimeProvider? _clock;
 
-    public ServerFactory(string? token = null, Action<IServiceCollection>? services = null)
+    public ServerFactory(string? token = null, Action<IServiceCollection>? services = null, ManualTimeProvider? clock = null)
     {
         _token = token;
         _services = services;
+        _clock = clock;
         ConfigurationFile = _directory.File("config/hostfactory.json", """
             {
               "hostFactory": {
@@ -78,9 +80,20 @@ internal sealed class ServerFactory : WebApplicationFactory<Program>
             builder.UseSetting("hostFactory:server:bearerToken", _token);
         }
 
+        if (_clock is not null)
+        {
+            // A test that drives the clock wants the reconciler too.
+            builder.UseSetting("hostFactory:reconciler:enabled", "true");
+        }
+
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<IMachineProviderRegistry>(Registry);
+            if (_clock is not null)
+            {
+                services.AddSingleton<TimeProvider>(_clock);
+            }
+
             _services?.Invoke(services);
         });
     }
