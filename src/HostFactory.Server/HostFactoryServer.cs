@@ -54,8 +54,7 @@ internal static class HostFactoryServer
             .Configure<IConfiguration>((options, configuration) =>
             {
                 options.Urls = urls;
-                var token = configuration[$"{ServerOptions.SectionName}:bearerToken"];
-                options.BearerToken = string.IsNullOrEmpty(token) ? configuration[ServerOptions.TokenVariable] : token;
+                options.BearerToken = BearerToken(configuration);
                 foreach (var endpoint in configuration.GetSection("Kestrel:Endpoints").GetChildren())
                 {
                     options.OtherEndpoints.Add(endpoint["Url"] ?? endpoint.Path);
@@ -77,9 +76,7 @@ internal static class HostFactoryServer
 
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(HostFactoryServer));
-        ServerLog.Starting(logger, paths.ConfigurationFile, paths.WorkDirectory, urls,
-            string.IsNullOrEmpty(app.Services.GetRequiredService<IConfiguration>()[$"{ServerOptions.SectionName}:bearerToken"])
-                && string.IsNullOrEmpty(app.Services.GetRequiredService<IConfiguration>()[ServerOptions.TokenVariable]) ? "not set" : "required");
+        ServerLog.Starting(logger, paths.ConfigurationFile, paths.WorkDirectory, urls, BearerToken(app.Configuration) is null ? "not set" : "required");
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -94,4 +91,10 @@ internal static class HostFactoryServer
             .MapProviders();
         return app;
     }
+
+    /// <summary><c>hostFactory:server:bearerToken</c>, else <c>HF_SERVER_TOKEN</c>; null when neither is set.</summary>
+    private static string? BearerToken(IConfiguration configuration) =>
+        configuration[$"{ServerOptions.SectionName}:bearerToken"] is { Length: > 0 } token ? token
+            : configuration[ServerOptions.TokenVariable] is { Length: > 0 } variable ? variable
+            : null;
 }
