@@ -21,7 +21,7 @@ public sealed class ServerStartupTests : IDisposable
     [Fact]
     public async Task Server_WhenStartedOnLoopbackPortZero_AnswersRealHttpCalls()
     {
-        await using var app = HostFactoryServer.Build([$"--config={_configurationFile}", "--urls=http://127.0.0.1:0", "--environment=Production"]);
+        await using var app = HostFactoryServer.Build([$"--config={_configurationFile}", "--urls=http://127.0.0.1:0", "--environment=Production", "--HF_SERVER_TOKEN="]);
         await app.StartAsync();
         try
         {
