@@ -16,12 +16,14 @@ namespace HostFactory.Cli;
 /// </summary>
 internal sealed class CliApplication
 {
+    private const string ConfigOptionName = "--config";
+
     private readonly CliConsole _console;
 
     private CliApplication(CliConsole console) => _console = console;
 
     /// <summary><c>--config PATH</c>: a configuration file or directory; wins over <c>HF_PROVIDER_CONFDIR</c>.</summary>
-    public Option<string?> ConfigOption { get; } = new("--config")
+    public Option<string?> ConfigOption { get; } = new(ConfigOptionName)
     {
         Description = "The configuration file (hostfactory.json) or the directory holding it; wins over HF_PROVIDER_CONFDIR.",
         HelpName = "PATH",
@@ -43,7 +45,7 @@ internal sealed class CliApplication
     public static async Task<int> RunAsync(string[] args, CliConsole console)
     {
         var application = new CliApplication(console);
-        var root = application.BuildRoot();
+        var root = application.BuildRoot(args);
         var parseResult = root.Parse(args);
         try
         {
@@ -181,25 +183,65 @@ internal sealed class CliApplication
         _console.Error.WriteLine($"{prefix}: {failure.Message}{hint}");
     }
 
-    private RootCommand BuildRoot()
+    /// <summary>
+    /// The command tree. Only the verb named on the command line is built when there is one: Host Factory starts a
+    /// process per call, and building every operator verb (options, allowed values) would cost each call start-up time.
+    /// Help, and anything unrecognised, get the whole tree.
+    /// </summary>
+    private RootCommand BuildRoot(IReadOnlyList<string> args)
     {
         var root = new RootCommand(
             "hostfactory: a provider plugin for IBM Spectrum Symphony Host Factory. Host Factory runs the protocol verbs "
             + "(getAvailableTemplates, requestMachines, requestReturnMachines, getRequestStatus, getReturnRequests) through the "
             + "scripts 'hostfactory scripts install DIR' writes; operators use the other verbs. See docs/cli.md.");
         root.Options.Add(ConfigOption);
-        foreach (var verb in ProtocolVerbs.Create(this))
+        var verbs = Verbs();
+        if (VerbName(args) is { } name && verbs.TryGetValue(name, out var only))
         {
-            root.Subcommands.Add(verb);
+            root.Subcommands.Add(only());
+            return root;
         }
 
-        foreach (var group in OperatorVerbs.Create(this))
+        foreach (var create in verbs.Values)
         {
-            root.Subcommands.Add(group);
+            root.Subcommands.Add(create());
         }
 
-        root.Subcommands.Add(ScriptsVerbs.Create(this));
-        root.Subcommands.Add(DemoVerb.Create(this));
         return root;
+    }
+
+    private Dictionary<string, Func<Command>> Verbs()
+    {
+        var verbs = new Dictionary<string, Func<Command>>(StringComparer.Ordinal);
+        foreach (var name in ProtocolVerbs.Names)
+        {
+            verbs[name] = () => ProtocolVerbs.Create(this, name);
+        }
+
+        verbs["templates"] = () => TemplatesVerbs.Create(this);
+        verbs["requests"] = () => RequestsVerbs.Create(this);
+        verbs["machines"] = () => MachinesVerbs.Create(this);
+        verbs["providers"] = () => ProvidersVerbs.Create(this);
+        verbs["scripts"] = () => ScriptsVerbs.Create(this);
+        verbs["demo"] = () => DemoVerb.Create(this);
+        return verbs;
+    }
+
+    /// <summary>The first word that is neither an option nor the value of <c>--config</c>.</summary>
+    private static string? VerbName(IReadOnlyList<string> args)
+    {
+        for (var i = 0; i < args.Count; i++)
+        {
+            if (args[i] == ConfigOptionName)
+            {
+                i++;
+            }
+            else if (!args[i].StartsWith('-'))
+            {
+                return args[i];
+            }
+        }
+
+        return null;
     }
 }

@@ -150,6 +150,18 @@ public sealed class OperatorVerbTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Help_WhenAskedAtTheRoot_ListsEveryVerb()
+    {
+        var result = await _hf.RunCliAsync("--help");
+
+        result.ExitCode.Should().Be(0, result.ToString());
+        foreach (var verb in new[] { "getAvailableTemplates", "requestMachines", "requestReturnMachines", "getRequestStatus", "getReturnRequests", "templates", "requests", "machines", "providers", "scripts", "demo" })
+        {
+            result.StandardOutput.Should().Contain($"  {verb} ");
+        }
+    }
+
+    [Fact]
     public async Task Format_WhenAnUnknownFormatIsAsked_IsAUsageError()
     {
         var result = await _hf.RunCliAsync("machines", "list", "--format", "yaml");

@@ -7,7 +7,7 @@ using HostFactory.Cli.Infrastructure;
 
 namespace HostFactory.Cli.Operator;
 
-/// <summary>The operator verb groups: <c>templates</c>, <c>requests</c>, <c>machines</c>, <c>providers</c>.</summary>
+/// <summary>What the operator verb groups (<c>templates</c>, <c>requests</c>, <c>machines</c>, <c>providers</c>, <c>scripts</c>) share.</summary>
 internal static class OperatorVerbs
 {
     // The relaxed encoder keeps quotes and non-ASCII readable, as for the protocol documents.
@@ -17,14 +17,6 @@ internal static class OperatorVerbs
         WriteIndented = true,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     });
-
-    public static IEnumerable<Command> Create(CliApplication application)
-    {
-        yield return TemplatesVerbs.Create(application);
-        yield return RequestsVerbs.Create(application);
-        yield return MachinesVerbs.Create(application);
-        yield return ProvidersVerbs.Create(application);
-    }
 
     /// <summary>A verb group with <c>--format</c> on it and its sub-commands.</summary>
     public static Command Group(CliApplication application, string name, string description)

@@ -18,9 +18,10 @@ internal static class ProtocolInput
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32 };
 
     /// <summary>Reads and parses the input; empty input is an empty object when <paramref name="emptyIsEmptyObject"/>.</summary>
-    public static async Task<JsonDocument> ReadAsync(string? file, CliConsole console, bool emptyIsEmptyObject, CancellationToken cancellationToken)
+    /// <remarks>Synchronous on purpose: the input is small, and an asynchronous read would start the thread pool for it.</remarks>
+    public static JsonDocument Read(string? file, CliConsole console, bool emptyIsEmptyObject)
     {
-        var bytes = file is null or "-" ? await ReadStandardInputAsync(console, cancellationToken) : await ReadFileAsync(file, cancellationToken);
+        var bytes = file is null or "-" ? ReadStandardInput(console) : ReadFile(file);
         var source = file is null or "-" ? "stdin" : $"'{file}'";
         if (bytes.AsSpan().Trim(" \t\r\n"u8).IsEmpty)
         {
@@ -181,12 +182,12 @@ internal static class ProtocolInput
         return text.Length <= 40 ? $"{kind} ({text})" : kind;
     }
 
-    private static async Task<byte[]> ReadFileAsync(string file, CancellationToken cancellationToken)
+    private static byte[] ReadFile(string file)
     {
         try
         {
-            await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1);
-            return await ReadLimitedAsync(stream, $"'{file}'", cancellationToken);
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1);
+            return ReadLimited(stream, $"'{file}'");
         }
         catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -198,19 +199,19 @@ internal static class ProtocolInput
         }
     }
 
-    private static async Task<byte[]> ReadStandardInputAsync(CliConsole console, CancellationToken cancellationToken)
+    private static byte[] ReadStandardInput(CliConsole console)
     {
-        await using var stream = console.OpenInput();
-        return await ReadLimitedAsync(stream, "stdin", cancellationToken);
+        using var stream = console.OpenInput();
+        return ReadLimited(stream, "stdin");
     }
 
-    private static async Task<byte[]> ReadLimitedAsync(Stream stream, string source, CancellationToken cancellationToken)
+    private static byte[] ReadLimited(Stream stream, string source)
     {
         // Reads at most one byte past the limit, so a huge or endless input is refused without being read whole.
         var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int read;
-        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        while ((read = stream.Read(chunk)) > 0)
         {
             buffer.Write(chunk, 0, read);
             if (buffer.Length > MaxInputBytes)

@@ -1,6 +1,7 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace HostFactory.Cli.Protocol;
 
@@ -8,26 +9,46 @@ namespace HostFactory.Cli.Protocol;
 internal static class ProtocolJson
 {
     /// <summary>
-    /// The generated context with the relaxed encoder: the answer is parsed by Host Factory, never embedded in HTML, so
-    /// quotes and non-ASCII text stay readable (<c>'</c>, not <c>\u0027</c>) in messages operators read.
+    /// Indented, with the relaxed encoder: the answer is parsed by Host Factory, never embedded in HTML, so quotes and
+    /// non-ASCII text stay readable (<c>'</c>, not <c>\u0027</c>) in messages operators read. Writing through a
+    /// <see cref="Utf8JsonWriter"/> keeps the generated context's fast path (no options to build at run time).
     /// </summary>
-    private static readonly ProtocolJsonContext Context = new(new JsonSerializerOptions
+    private static readonly JsonWriterOptions WriterOptions = new()
     {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        WriteIndented = true,
+        Indented = true,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    });
-
-    public static string Serialize(object document) => document switch
-    {
-        MessageAnswer answer => JsonSerializer.Serialize(answer, Context.MessageAnswer),
-        TemplatesAnswer answer => JsonSerializer.Serialize(answer, Context.TemplatesAnswer),
-        RequestAnswer answer => JsonSerializer.Serialize(answer, Context.RequestAnswer),
-        RequestStatusAnswer answer => JsonSerializer.Serialize(answer, Context.RequestStatusAnswer),
-        ReturnRequestsAnswer answer => JsonSerializer.Serialize(answer, Context.ReturnRequestsAnswer),
-        _ => throw new ArgumentException($"{document.GetType().Name} is not a protocol document.", nameof(document)),
     };
+
+    public static string Serialize(object document)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            var context = ProtocolJsonContext.Default;
+            switch (document)
+            {
+                case MessageAnswer answer:
+                    JsonSerializer.Serialize(writer, answer, context.MessageAnswer);
+                    break;
+                case TemplatesAnswer answer:
+                    JsonSerializer.Serialize(writer, answer, context.TemplatesAnswer);
+                    break;
+                case RequestAnswer answer:
+                    JsonSerializer.Serialize(writer, answer, context.RequestAnswer);
+                    break;
+                case RequestStatusAnswer answer:
+                    JsonSerializer.Serialize(writer, answer, context.RequestStatusAnswer);
+                    break;
+                case ReturnRequestsAnswer answer:
+                    JsonSerializer.Serialize(writer, answer, context.ReturnRequestsAnswer);
+                    break;
+                default:
+                    throw new ArgumentException($"{document.GetType().Name} is not a protocol document.", nameof(document));
+            }
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 
     /// <summary>Writes the document and a newline.</summary>
     public static void Write(TextWriter output, object document)

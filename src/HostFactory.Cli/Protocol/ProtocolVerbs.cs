@@ -19,26 +19,28 @@ internal static class ProtocolVerbs
     public static readonly IReadOnlyList<string> Names =
         [GetAvailableTemplates, RequestMachines, RequestReturnMachines, GetRequestStatus, GetReturnRequests];
 
-    public static IEnumerable<Command> Create(CliApplication application)
+    /// <summary>The verb called <paramref name="name"/> (one of <see cref="Names"/>).</summary>
+    public static Command Create(CliApplication application, string name) => name switch
     {
-        yield return Verb(application, GetAvailableTemplates, "Lists the enabled templates with their attributes and how many machines each can still provide.",
-            emptyIsEmptyObject: true, static async (operations, _, ct) => new ProtocolOutcome(await operations.GetAvailableTemplatesAsync(ct)));
-        yield return Verb(application, RequestMachines, "Asks for machines of a template: {\"template\": {\"templateId\": \"…\", \"machineCount\": N}}.",
+        GetAvailableTemplates => Verb(application, name, "Lists the enabled templates with their attributes and how many machines each can still provide.",
+            emptyIsEmptyObject: true, static async (operations, _, ct) => new ProtocolOutcome(await operations.GetAvailableTemplatesAsync(ct))),
+        RequestMachines => Verb(application, name, "Asks for machines of a template: {\"template\": {\"templateId\": \"…\", \"machineCount\": N}}.",
             emptyIsEmptyObject: false, static async (operations, input, ct) =>
             {
                 var (templateId, count) = ProtocolInput.RequestMachines(input);
                 return await operations.RequestMachinesAsync(templateId, count, ct);
-            });
-        yield return Verb(application, RequestReturnMachines, "Gives machines back by name: {\"machines\": [{\"name\": \"…\", \"machineId\": \"…\"}]}.",
+            }),
+        RequestReturnMachines => Verb(application, name, "Gives machines back by name: {\"machines\": [{\"name\": \"…\", \"machineId\": \"…\"}]}.",
             emptyIsEmptyObject: false, static async (operations, input, ct) =>
-                new ProtocolOutcome(await operations.RequestReturnMachinesAsync(ProtocolInput.Machines(input, required: true), ct)));
-        yield return Verb(application, GetRequestStatus, "Reports acquire and return requests: {\"requests\": [{\"requestId\": \"…\"}]} (or one object).",
+                new ProtocolOutcome(await operations.RequestReturnMachinesAsync(ProtocolInput.Machines(input, required: true), ct))),
+        GetRequestStatus => Verb(application, name, "Reports acquire and return requests: {\"requests\": [{\"requestId\": \"…\"}]} (or one object).",
             emptyIsEmptyObject: false, static async (operations, input, ct) =>
-                new ProtocolOutcome(await operations.GetRequestStatusAsync(ProtocolInput.RequestIds(input), ct)));
-        yield return Verb(application, GetReturnRequests, "Lists the machines the providers are taking back: {\"machines\": [{\"name\": \"…\"}]} (may be empty).",
+                new ProtocolOutcome(await operations.GetRequestStatusAsync(ProtocolInput.RequestIds(input), ct))),
+        GetReturnRequests => Verb(application, name, "Lists the machines the providers are taking back: {\"machines\": [{\"name\": \"…\"}]} (may be empty).",
             emptyIsEmptyObject: true, static async (operations, input, ct) =>
-                new ProtocolOutcome(await operations.GetReturnRequestsAsync(ProtocolInput.Machines(input, required: false), ct)));
-    }
+                new ProtocolOutcome(await operations.GetReturnRequestsAsync(ProtocolInput.Machines(input, required: false), ct))),
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Not a protocol verb."),
+    };
 
     private static Command Verb(
         CliApplication application,
@@ -56,7 +58,7 @@ internal static class ProtocolVerbs
         command.SetAction((parseResult, cancellationToken) => application.RunProtocolVerbAsync(parseResult, name, async (session, ct) =>
         {
             // The input is read and checked before the configuration is loaded, so bad input changes nothing.
-            using var input = await ProtocolInput.ReadAsync(parseResult.GetValue(file), session.Console, emptyIsEmptyObject, ct);
+            using var input = ProtocolInput.Read(parseResult.GetValue(file), session.Console, emptyIsEmptyObject);
             return await operation(new ProtocolOperations(session.Runtime()), input.RootElement, ct);
         }, cancellationToken));
         return command;
