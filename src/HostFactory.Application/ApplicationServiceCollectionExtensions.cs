@@ -43,6 +43,7 @@ public static class ApplicationServiceCollectionExtensions
         services.TryAddScoped<DomainEventPublisher>();
         services.TryAddScoped<AggregateWriter>();
         services.TryAddScoped<MachineReturner>();
+        services.TryAddScoped<Provisioner>();
         return services;
     }
 }

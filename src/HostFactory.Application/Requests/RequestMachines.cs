@@ -1,11 +1,9 @@
 using HostFactory.Application.Common;
 using HostFactory.Cqrs;
-using HostFactory.Domain.Common;
 using HostFactory.Domain.Machines;
 using HostFactory.Domain.Providers;
 using HostFactory.Domain.Requests;
 using HostFactory.Domain.Templates;
-using Microsoft.Extensions.Logging;
 
 namespace HostFactory.Application.Requests;
 
@@ -50,9 +48,8 @@ internal sealed class RequestMachinesHandler(
     IMachineStore machines,
     IMachineProviderRegistry providers,
     AggregateWriter writer,
-    MachineReturner returner,
-    TimeProvider clock,
-    ILogger<RequestMachinesHandler> logger)
+    Provisioner provisioner,
+    TimeProvider clock)
     : ICommandHandler<RequestMachines, RequestMachinesResult>
 {
     public async ValueTask<RequestMachinesResult> HandleAsync(RequestMachines command, CancellationToken cancellationToken)
@@ -76,86 +73,9 @@ internal sealed class RequestMachinesHandler(
         var request = Request.CreateAcquire(templateId, command.Count, template.RequestTimeout, clock);
         await writer.InsertAsync(request, cancellationToken);
 
-        var result = await ProvisionAsync(provider, new ProvisionRequest(request.Id, template.ToSnapshot(), command.Count), template.ProviderName, cancellationToken);
-        var made = Record(result.Machines, request, template);
-        await writer.InsertAsync(made, cancellationToken);
-
-        var wanted = made.Take(command.Count).ToList();
-        var saved = await writer.UpdateAsync(request, r => Apply(r, wanted, result.Error), cancellationToken) ?? request;
-        if (saved.Status is not (RequestStatus.Provisioning or RequestStatus.Failed) || !wanted.TrueForAll(m => saved.MachineIds.Contains(m.Id)))
-        {
-            // Cancelled (or failed as stale) by another process while the provider worked: nobody wants these machines.
-            await DiscardAsync(made, $"The request was {RequestStatusWords.ToWord(saved.Status)} while the provider made this machine; it was released.", saved, cancellationToken);
-        }
-        else if (made.Count > command.Count)
-        {
-            await DiscardAsync(made.Skip(command.Count).ToList(), "The provider made more machines than asked for; this one was released.", saved, cancellationToken);
-        }
-
-        return new RequestMachinesResult(saved.Id, saved.Status, made.Count, Describe(saved, made.Count, command.Count, result.Error));
-    }
-
-    private async Task DiscardAsync(List<Machine> unwanted, string reason, Request request, CancellationToken cancellationToken)
-    {
-        Log.DiscardingUnwantedMachines(logger, unwanted.Count, request.Id.ToString(), reason);
-        await returner.DiscardAsync(unwanted, reason, cancellationToken);
-    }
-
-    private async Task<ProvisionResult> ProvisionAsync(IMachineProvider provider, ProvisionRequest provision, string providerName, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var result = await provider.ProvisionAsync(provision, cancellationToken);
-            if (result.Error is { } error)
-            {
-                Log.ProvisionFailed(logger, providerName, provision.RequestId.ToString(), error);
-            }
-
-            return result;
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            // The request is saved: record the failure on it instead of leaving it pending behind a crash.
-            Log.ProvisionThrew(logger, exception, providerName, provision.RequestId.ToString());
-            return ProvisionResult.Failure($"Provider '{providerName}' failed: {(string.IsNullOrWhiteSpace(exception.Message) ? exception.GetType().Name : exception.Message)}");
-        }
-    }
-
-    private List<Machine> Record(IReadOnlyList<ProvisionedMachine> provisioned, Request request, Template template)
-    {
-        var made = new List<Machine>(provisioned.Count);
-        foreach (var machine in provisioned)
-        {
-            try
-            {
-                made.Add(Machine.Provision(MachineId.New(), request.Id, template.Id, template.ProviderName, machine, clock));
-            }
-            catch (Exception exception) when (exception is DomainException or ArgumentException)
-            {
-                // A report we cannot record (no provider id…) is a provider bug; there is nothing we could return later.
-                Log.ProvisionedMachineRejected(logger, template.ProviderName, request.Id.ToString(), exception.Message);
-            }
-        }
-
-        return made;
-    }
-
-    private bool Apply(Request request, List<Machine> made, string? error)
-    {
-        if (request.Status != RequestStatus.Pending)
-        {
-            return false;
-        }
-
-        if (made.Count == 0)
-        {
-            request.Fail(error ?? "The provider made no machine.", clock);
-            return true;
-        }
-
-        request.AddMachines(made.Select(m => m.Id).Where(id => !request.MachineIds.Contains(id)), clock);
-        request.BeginProvisioning(clock);
-        return true;
+        var outcome = await provisioner.ProvisionAsync(provider, request, template, command.Count, cancellationToken);
+        var (saved, _) = await provisioner.TakeAsync(request, [], outcome.Made, command.Count, outcome.Problem, "the provider", cancellationToken);
+        return new RequestMachinesResult(saved.Id, saved.Status, outcome.Made.Count, Describe(saved, outcome.Made.Count, command.Count, outcome.Error));
     }
 
     private static string Describe(Request request, int made, int asked, string? error) => request.Status switch

@@ -5,7 +5,6 @@ using HostFactory.Domain.Machines;
 using HostFactory.Domain.Providers;
 using HostFactory.Domain.Requests;
 using HostFactory.Domain.Templates;
-using Microsoft.Extensions.Logging;
 
 namespace HostFactory.Application.Requests;
 
@@ -67,9 +66,8 @@ internal sealed class RetryStuckProvisionsHandler(
     IMachineStore machines,
     IMachineProviderRegistry providers,
     AggregateWriter writer,
-    MachineReturner returner,
-    TimeProvider clock,
-    ILogger<RetryStuckProvisionsHandler> logger)
+    Provisioner provisioner,
+    TimeProvider clock)
     : ICommandHandler<RetryStuckProvisions, RetryStuckProvisionsResult>
 {
     public async ValueTask<RetryStuckProvisionsResult> HandleAsync(RetryStuckProvisions command, CancellationToken cancellationToken)
@@ -135,93 +133,21 @@ internal sealed class RetryStuckProvisionsHandler(
         }
 
         var missing = request.RequestedCount - request.MachineIds.Count - recorded.Count;
-        List<Machine> made = [];
-        string? error = null;
-        if (missing > 0)
-        {
-            (made, error) = await ProvisionAsync(request, template!, missing, cancellationToken);
-        }
+        var outcome = missing > 0 ? await provisioner.ProvisionAsync(providers.Get(template!.ProviderName), request, template, missing, cancellationToken) : null;
+        var error = outcome?.Problem;
+        var failure = lastAttempt ? $"The request was stuck and its last retry made no machine: {error}" : null;
 
-        var wanted = recorded.Concat(made.Take(missing)).ToList();
-        var saved = await writer.UpdateAsync(request, r => Apply(r, wanted, error, lastAttempt), cancellationToken) ?? request;
-        if (!wanted.TrueForAll(m => saved.MachineIds.Contains(m.Id)))
-        {
-            // The original process (or a cancel) moved the request on while the provider worked: nobody wants these.
-            await DiscardAsync(made, $"The request was {RequestStatusWords.ToWord(saved.Status)} while a retry made this machine; it was released.", saved, cancellationToken);
-            made = [];
-        }
-        else if (made.Count > missing)
-        {
-            await DiscardAsync(made.Skip(missing).ToList(), "The provider made more machines than asked for; this one was released.", saved, cancellationToken);
-        }
-
+        // The original process (or a cancel) may have moved the request on while the provider worked.
+        var (saved, madeReleased) = await provisioner.TakeAsync(request, recorded, outcome?.Made ?? [], missing, failure, "a retry", cancellationToken);
+        var made = madeReleased ? 0 : outcome?.Made.Count ?? 0;
         var message = saved.Status switch
         {
-            RequestStatus.Provisioning => $"Retry {attempt}: adopted {recorded.Count} recorded machine(s), the provider made {Math.Min(made.Count, missing)} of {missing}."
+            RequestStatus.Provisioning => $"Retry {attempt}: adopted {recorded.Count} recorded machine(s), the provider made {Math.Min(made, missing)} of {missing}."
                 + (error is null ? string.Empty : $" {error}"),
             RequestStatus.Pending => $"Retry {attempt} of {maxRetries} made no machine: {error}",
             _ => saved.Message,
         };
-        return new ProvisionRetry(saved.Id, attempt, saved.Status, recorded.Count, made.Count, message);
-    }
-
-    private async Task<(List<Machine> Made, string? Error)> ProvisionAsync(Request request, Template template, int count, CancellationToken cancellationToken)
-    {
-        var provider = providers.Get(template.ProviderName);
-        ProvisionResult result;
-        try
-        {
-            result = await provider.ProvisionAsync(new ProvisionRequest(request.Id, template.ToSnapshot(), count), cancellationToken);
-            if (result.Error is { } providerError)
-            {
-                Log.ProvisionFailed(logger, template.ProviderName, request.Id.ToString(), providerError);
-            }
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            Log.ProvisionThrew(logger, exception, template.ProviderName, request.Id.ToString());
-            result = ProvisionResult.Failure($"Provider '{template.ProviderName}' failed: {(string.IsNullOrWhiteSpace(exception.Message) ? exception.GetType().Name : exception.Message)}");
-        }
-
-        var made = new List<Machine>(result.Machines.Count);
-        foreach (var provisioned in result.Machines)
-        {
-            try
-            {
-                made.Add(Machine.Provision(MachineId.New(), request.Id, template.Id, template.ProviderName, provisioned, clock));
-            }
-            catch (Exception exception) when (exception is DomainException or ArgumentException)
-            {
-                Log.ProvisionedMachineRejected(logger, template.ProviderName, request.Id.ToString(), exception.Message);
-            }
-        }
-
-        // Recorded before the request takes them, so a crash from here on leaves them adoptable by the next retry.
-        await writer.InsertAsync(made, cancellationToken);
-        return (made, result.Error ?? (made.Count == 0 ? "The provider made no machine." : null));
-    }
-
-    private bool Apply(Request request, List<Machine> wanted, string? error, bool lastAttempt)
-    {
-        if (request.Status != RequestStatus.Pending)
-        {
-            return false;
-        }
-
-        if (wanted.Count == 0)
-        {
-            if (!lastAttempt)
-            {
-                return false;
-            }
-
-            request.Fail($"The request was stuck and its last retry made no machine: {error}", clock);
-            return true;
-        }
-
-        request.AddMachines(wanted.Select(m => m.Id).Where(id => !request.MachineIds.Contains(id)), clock);
-        request.BeginProvisioning(clock);
-        return true;
+        return new ProvisionRetry(saved.Id, attempt, saved.Status, recorded.Count, made, message);
     }
 
     private async Task<ProvisionRetry> FailAsync(Request request, int attempt, string problem, CancellationToken cancellationToken)
@@ -242,23 +168,9 @@ internal sealed class RetryStuckProvisionsHandler(
             var orphans = (await machines.ListByRequestAsync(request.Id, cancellationToken))
                 .Where(m => !m.IsReturning && m.Status != MachineStatus.Terminated)
                 .ToList();
-            if (orphans.Count > 0)
-            {
-                await DiscardAsync(orphans, problem, saved, cancellationToken);
-            }
+            await provisioner.DiscardAsync(orphans, problem, saved, cancellationToken);
         }
 
         return new ProvisionRetry(saved.Id, attempt, saved.Status, 0, 0, saved.Status == RequestStatus.Failed ? problem : saved.Message);
-    }
-
-    private async Task DiscardAsync(List<Machine> unwanted, string reason, Request request, CancellationToken cancellationToken)
-    {
-        if (unwanted.Count == 0)
-        {
-            return;
-        }
-
-        Log.DiscardingUnwantedMachines(logger, unwanted.Count, request.Id.ToString(), reason);
-        await returner.DiscardAsync(unwanted, reason, cancellationToken);
     }
 }
