@@ -16,7 +16,8 @@ namespace HostFactory.Cli;
 /// </summary>
 internal sealed class CliApplication
 {
-    private const string ConfigOptionName = "--config";
+    /// <summary>The global option naming the configuration.</summary>
+    public const string ConfigOptionName = "--config";
 
     private readonly CliConsole _console;
 
@@ -45,6 +46,18 @@ internal sealed class CliApplication
     public static async Task<int> RunAsync(string[] args, CliConsole console)
     {
         var application = new CliApplication(console);
+        if (ProtocolVerbs.TryParseScriptCall(args, out var scriptVerb, out var file, out var configPath))
+        {
+            try
+            {
+                return await ProtocolVerbs.RunAsync(application, scriptVerb, file, configPath, CancellationToken.None);
+            }
+            finally
+            {
+                console.Out.Flush();
+            }
+        }
+
         var root = application.BuildRoot(args);
         var parseResult = root.Parse(args);
         try
@@ -68,17 +81,17 @@ internal sealed class CliApplication
         }
         finally
         {
-            await console.Out.FlushAsync();
+            console.Out.Flush();
         }
     }
 
     /// <summary>Runs a protocol verb: exactly one JSON document on stdout, success or not.</summary>
     public Task<int> RunProtocolVerbAsync(
-        ParseResult parseResult,
+        string? configPath,
         string verb,
         Func<CliSession, CancellationToken, Task<ProtocolOutcome>> body,
         CancellationToken cancellationToken) =>
-        RunVerbAsync(parseResult, verb, asJson: true, async (session, ct) =>
+        RunVerbAsync(configPath, verb, asJson: true, async (session, ct) =>
         {
             var outcome = await body(session, ct);
             ProtocolJson.Write(_console.Out, outcome.Document);
@@ -93,7 +106,7 @@ internal sealed class CliApplication
         CancellationToken cancellationToken)
     {
         var format = Format(parseResult);
-        return RunVerbAsync(parseResult, verb, format == OutputFormat.Json, (session, ct) => body(session, format, ct), cancellationToken);
+        return RunVerbAsync(parseResult.GetValue(ConfigOption), verb, format == OutputFormat.Json, (session, ct) => body(session, format, ct), cancellationToken);
     }
 
     /// <summary>The format asked for, else a table on a terminal and JSON when stdout is redirected.</summary>
@@ -127,14 +140,14 @@ internal sealed class CliApplication
 
     /// <summary>Runs a verb's body in a session; a failure is reported once, with <c>{"message"}</c> on stdout when <paramref name="asJson"/>.</summary>
     public async Task<int> RunVerbAsync(
-        ParseResult parseResult,
+        string? configPath,
         string verb,
         bool asJson,
         Func<CliSession, CancellationToken, Task<int>> body,
         CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var session = new CliSession(_console, verb, parseResult.GetValue(ConfigOption));
+        var session = new CliSession(_console, verb, configPath);
         try
         {
             var exitCode = await body(session, cancellationToken);

@@ -31,7 +31,7 @@ internal static class DemoVerb
         };
         var demo = new Command("demo", "Runs a whole Host Factory cycle (templates, request, status, return, status, getReturnRequests) "
             + "with the local-process provider in a fresh work directory, printing every protocol answer.") { template, count, timeout };
-        demo.SetAction((parseResult, ct) => application.RunVerbAsync(parseResult, "demo", asJson: false, (session, token) =>
+        demo.SetAction((parseResult, ct) => application.RunVerbAsync(parseResult.GetValue(application.ConfigOption), "demo", asJson: false, (session, token) =>
             new DemoRun(session, parseResult.GetValue(template)!, parseResult.GetValue(count), TimeSpan.FromSeconds(parseResult.GetValue(timeout)))
                 .RunAsync(token), ct));
         return demo;

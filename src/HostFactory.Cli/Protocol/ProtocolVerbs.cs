@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using HostFactory.Cli.Infrastructure;
 
 namespace HostFactory.Cli.Protocol;
@@ -19,48 +20,82 @@ internal static class ProtocolVerbs
     public static readonly IReadOnlyList<string> Names =
         [GetAvailableTemplates, RequestMachines, RequestReturnMachines, GetRequestStatus, GetReturnRequests];
 
-    /// <summary>The verb called <paramref name="name"/> (one of <see cref="Names"/>).</summary>
-    public static Command Create(CliApplication application, string name) => name switch
-    {
-        GetAvailableTemplates => Verb(application, name, "Lists the enabled templates with their attributes and how many machines each can still provide.",
-            emptyIsEmptyObject: true, static async (operations, _, ct) => new ProtocolOutcome(await operations.GetAvailableTemplatesAsync(ct))),
-        RequestMachines => Verb(application, name, "Asks for machines of a template: {\"template\": {\"templateId\": \"…\", \"machineCount\": N}}.",
-            emptyIsEmptyObject: false, static async (operations, input, ct) =>
-            {
-                var (templateId, count) = ProtocolInput.RequestMachines(input);
-                return await operations.RequestMachinesAsync(templateId, count, ct);
-            }),
-        RequestReturnMachines => Verb(application, name, "Gives machines back by name: {\"machines\": [{\"name\": \"…\", \"machineId\": \"…\"}]}.",
-            emptyIsEmptyObject: false, static async (operations, input, ct) =>
-                new ProtocolOutcome(await operations.RequestReturnMachinesAsync(ProtocolInput.Machines(input, required: true), ct))),
-        GetRequestStatus => Verb(application, name, "Reports acquire and return requests: {\"requests\": [{\"requestId\": \"…\"}]} (or one object).",
-            emptyIsEmptyObject: false, static async (operations, input, ct) =>
-                new ProtocolOutcome(await operations.GetRequestStatusAsync(ProtocolInput.RequestIds(input), ct))),
-        GetReturnRequests => Verb(application, name, "Lists the machines the providers are taking back: {\"machines\": [{\"name\": \"…\"}]} (may be empty).",
-            emptyIsEmptyObject: true, static async (operations, input, ct) =>
-                new ProtocolOutcome(await operations.GetReturnRequestsAsync(ProtocolInput.Machines(input, required: false), ct))),
-        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Not a protocol verb."),
-    };
-
-    private static Command Verb(
-        CliApplication application,
-        string name,
-        string description,
-        bool emptyIsEmptyObject,
-        Func<ProtocolOperations, System.Text.Json.JsonElement, CancellationToken, Task<ProtocolOutcome>> operation)
+    /// <summary>The verb called <paramref name="name"/> (one of <see cref="Names"/>) as a command.</summary>
+    public static Command Create(CliApplication application, string name)
     {
         var file = new Option<string?>("--file", "-f")
         {
             Description = "The input JSON file Host Factory wrote; stdin when absent or '-'.",
             HelpName = "FILE",
         };
-        var command = new Command(name, description) { file };
-        command.SetAction((parseResult, cancellationToken) => application.RunProtocolVerbAsync(parseResult, name, async (session, ct) =>
-        {
-            // The input is read and checked before the configuration is loaded, so bad input changes nothing.
-            using var input = ProtocolInput.Read(parseResult.GetValue(file), session.Console, emptyIsEmptyObject);
-            return await operation(new ProtocolOperations(session.Runtime()), input.RootElement, ct);
-        }, cancellationToken));
+        var command = new Command(name, Describe(name).Description) { file };
+        command.SetAction((parseResult, cancellationToken) =>
+            RunAsync(application, name, parseResult.GetValue(file), parseResult.GetValue(application.ConfigOption), cancellationToken));
         return command;
     }
+
+    /// <summary>Runs the verb: reads the input, answers it, prints the one JSON document.</summary>
+    public static Task<int> RunAsync(CliApplication application, string name, string? file, string? configPath, CancellationToken cancellationToken)
+    {
+        var (_, emptyIsEmptyObject, operation) = Describe(name);
+        return application.RunProtocolVerbAsync(configPath, name, async (session, ct) =>
+        {
+            // The input is read and checked before the configuration is loaded, so bad input changes nothing.
+            using var input = ProtocolInput.Read(file, session.Console, emptyIsEmptyObject);
+            return await operation(new ProtocolOperations(session.Runtime()), input.RootElement, ct);
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Recognises the command lines Host Factory's scripts produce: <c>VERB</c>, <c>VERB -f FILE</c> or
+    /// <c>VERB --file FILE</c>, with an optional <c>--config PATH</c>. They are run without building the command tree,
+    /// which each short process would pay for; anything else (help, a typo) goes through System.CommandLine.
+    /// </summary>
+    public static bool TryParseScriptCall(IReadOnlyList<string> args, out string verb, out string? file, out string? configPath)
+    {
+        verb = string.Empty;
+        file = null;
+        configPath = null;
+        for (var i = 0; i < args.Count; i++)
+        {
+            var value = i + 1 < args.Count ? args[i + 1] : null;
+            switch (args[i])
+            {
+                case "-f" or "--file" when file is null && value is not null && verb.Length > 0:
+                    file = value;
+                    i++;
+                    break;
+                case CliApplication.ConfigOptionName when configPath is null && value is not null:
+                    configPath = value;
+                    i++;
+                    break;
+                case var word when verb.Length == 0 && Names.Contains(word):
+                    verb = word;
+                    break;
+                default:
+                    return false;
+            }
+        }
+
+        return verb.Length > 0;
+    }
+
+    private static (string Description, bool EmptyIsEmptyObject, Func<ProtocolOperations, JsonElement, CancellationToken, Task<ProtocolOutcome>> Operation) Describe(string name) => name switch
+    {
+        GetAvailableTemplates => ("Lists the enabled templates with their attributes and how many machines each can still provide.", true,
+            static async (operations, _, ct) => new ProtocolOutcome(await operations.GetAvailableTemplatesAsync(ct))),
+        RequestMachines => ("Asks for machines of a template: {\"template\": {\"templateId\": \"…\", \"machineCount\": N}}.", false,
+            static async (operations, input, ct) =>
+            {
+                var (templateId, count) = ProtocolInput.RequestMachines(input);
+                return await operations.RequestMachinesAsync(templateId, count, ct);
+            }),
+        RequestReturnMachines => ("Gives machines back by name: {\"machines\": [{\"name\": \"…\", \"machineId\": \"…\"}]}.", false,
+            static async (operations, input, ct) => new ProtocolOutcome(await operations.RequestReturnMachinesAsync(ProtocolInput.Machines(input, required: true), ct))),
+        GetRequestStatus => ("Reports acquire and return requests: {\"requests\": [{\"requestId\": \"…\"}]} (or one object).", false,
+            static async (operations, input, ct) => new ProtocolOutcome(await operations.GetRequestStatusAsync(ProtocolInput.RequestIds(input), ct))),
+        GetReturnRequests => ("Lists the machines the providers are taking back: {\"machines\": [{\"name\": \"…\"}]} (may be empty).", true,
+            static async (operations, input, ct) => new ProtocolOutcome(await operations.GetReturnRequestsAsync(ProtocolInput.Machines(input, required: false), ct))),
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Not a protocol verb."),
+    };
 }
