@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Whole-process start-up of `hostfactory getRequestStatus -f input.json` (what Host Factory pays on every poll) next to
+# a hello-world console app published the same way; prints the medians side by side and their ratio (target: <= 2).
+#
+#   tests/HostFactory.Cli.Benchmarks/measure-startup.sh [RUNS]
+#
+# Environment:
+#   MODE=self-contained       (default) self-contained, composite ReadyToRun (application + framework in one image)
+#   MODE=framework-dependent  framework-dependent, ReadyToRun per assembly
+#   ISA=x86-64-v3             also let crossgen2 assume that instruction set (both apps); the image is then only used
+#                             on CPUs that have it (unset by default: portable)
+#   OUT=DIR                   where to publish and keep the state (default: a new temp directory)
+# Uses hyperfine when installed (apt-get install hyperfine), else a loop timed with date +%s%N.
+set -euo pipefail
+
+runs=${1:-20}
+mode=${MODE:-self-contained}
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+out=${OUT:-$(mktemp -d /tmp/hf-startup.XXXXXX)}
+case "$(uname -m)" in
+  aarch64|arm64) rid=linux-arm64 ;;
+  *) rid=linux-x64 ;;
+esac
+
+flags=(-c Release -r "$rid" -p:PublishReadyToRun=true -nologo -v quiet)
+if [ "$mode" = self-contained ]; then
+  flags+=(--self-contained true -p:PublishReadyToRunComposite=true)
+else
+  flags+=(--self-contained false)
+fi
+if [ -n "${ISA:-}" ]; then
+  flags+=("-p:PublishReadyToRunCrossgen2ExtraArgs=--instruction-set:$ISA")
+fi
+
+echo "Publishing ($mode${ISA:+, $ISA}) into $out ..."
+# ReadyToRun output is cached in obj/ and not redone when only the mode changes: a composite build's rewritten
+# assemblies would then be published framework-dependent, and the runtime aborts on them. Start clean.
+rm -rf "$repo/src/HostFactory.Cli/obj/Release/net10.0/$rid" "$repo/tests/HostFactory.Cli.Benchmarks/HelloWorld/obj/Release/net10.0/$rid"
+dotnet publish "$repo/src/HostFactory.Cli" "${flags[@]}" -o "$out/hostfactory" >/dev/null
+dotnet publish "$repo/tests/HostFactory.Cli.Benchmarks/HelloWorld" "${flags[@]}" -o "$out/hello" >/dev/null
+
+# A prepared work directory: three acquire requests (one machine each) and two returns, all finished, as Host Factory
+# leaves them between polls. The quick-start configuration and its local-sleeper template are used.
+export HF_PROVIDER_WORKDIR="$out/work" HF_PROVIDER_LOGDIR="$out/logs"
+unset HF_PROVIDER_CONFDIR HF_PROVIDER_NAME
+rm -rf "$HF_PROVIDER_WORKDIR" "$HF_PROVIDER_LOGDIR"
+hf="$out/hostfactory/hostfactory"
+field() { grep -o "\"$1\": \"[^\"]*\"" | head -n "${2:-1}" | tail -n 1 | cut -d'"' -f4; }
+
+ids=()
+names=()
+for _ in 1 2 3; do
+  id=$(echo '{"template": {"templateId": "local-sleeper", "machineCount": 1}}' | "$hf" requestMachines | field requestId)
+  status=$(echo "{\"requests\": [{\"requestId\": \"$id\"}]}" | "$hf" getRequestStatus)
+  ids+=("$id")
+  names+=("$(echo "$status" | field name)")
+done
+for name in "${names[0]}" "${names[1]}"; do
+  ret=$(echo "{\"machines\": [{\"name\": \"$name\"}]}" | "$hf" requestReturnMachines | field requestId)
+  echo "{\"requests\": [{\"requestId\": \"$ret\"}]}" | "$hf" getRequestStatus >/dev/null
+  ids+=("$ret")
+done
+input="$out/input.json"
+{
+  printf '{"requests": ['
+  sep=''
+  for id in "${ids[@]}"; do printf '%s{"requestId": "%s"}' "$sep" "$id"; sep=', '; done
+  printf ']}\n'
+} > "$input"
+"$hf" getRequestStatus -f "$input" | grep -c '"status": "complete"' | xargs -I{} echo "Prepared: {} finished requests asked by $input"
+
+status_cmd="$hf getRequestStatus -f $input"
+hello_cmd="$out/hello/HelloWorld"
+
+median_ms() {
+  # Runs "$@" $runs times (after 3 warm-ups) and prints the median wall time in milliseconds.
+  local times=() start end
+  for _ in 1 2 3; do "$@" >/dev/null; done
+  for _ in $(seq "$runs"); do
+    start=$(date +%s%N); "$@" >/dev/null; end=$(date +%s%N)
+    times+=($(( (end - start) / 1000 )))
+  done
+  printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.1f\n", m / 1000 }'
+}
+
+if command -v hyperfine >/dev/null; then
+  hyperfine -N --warmup 3 --runs "$runs" --export-json "$out/hyperfine.json" "$status_cmd" "$hello_cmd" >&2
+  medians=($(grep -o '"median": [0-9.e-]*' "$out/hyperfine.json" | awk '{ printf "%.1f\n", $2 * 1000 }'))
+  status_ms=${medians[0]}
+  hello_ms=${medians[1]}
+  tool="hyperfine -N --warmup 3 --runs $runs"
+else
+  status_ms=$(median_ms $status_cmd)
+  hello_ms=$(median_ms $hello_cmd)
+  tool="date +%s%N loop, 3 warm-ups, $runs runs"
+fi
+
+# Give the machines back so no process is left behind.
+echo "{\"machines\": [{\"name\": \"${names[2]}\"}]}" | "$hf" requestReturnMachines >/dev/null
+
+echo
+echo "Start-up, $mode${ISA:+ ($ISA)}, $rid, $tool, median of $runs runs:"
+printf '  %-52s %8s ms\n' "hostfactory getRequestStatus (${#ids[@]} requests)" "$status_ms"
+printf '  %-52s %8s ms\n' "hello world" "$hello_ms"
+awk -v a="$status_ms" -v b="$hello_ms" 'BEGIN { printf "  ratio %.2f (target <= 2.00)\n", a / b }'
