@@ -95,7 +95,7 @@ internal sealed class CliApplication
         {
             var outcome = await body(session, ct);
             ProtocolJson.Write(_console.Out, outcome.Document);
-            return outcome.ExitCode;
+            return ExitCodes.Success;
         }, cancellationToken);
 
     /// <summary>Runs an operator verb; on failure <c>{"message"}</c> goes to stdout only in JSON format.</summary>

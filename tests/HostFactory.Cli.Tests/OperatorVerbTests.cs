@@ -63,6 +63,18 @@ public sealed class OperatorVerbTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RequestMachines_WhenTheProviderCanMakeNoMachine_AnswersOnlyAMessage()
+    {
+        var result = await _hf.RunScriptAsync("requestMachines", """{"template": {"templateId": "e2e-broken", "machineCount": 1}}""");
+
+        result.ExitCode.Should().Be(4, result.ToString());
+        var answer = Json.Parse(result.StandardOutput);
+        ProtocolShape.Failure(answer).Should().BeEmpty("a failed request is answered with a message and no requestId");
+        answer.GetProperty("message").GetString().Should().Contain("/no/such/program");
+        result.ErrorLines.Should().ContainSingle();
+    }
+
+    [Fact]
     public async Task ProvidersCheck_WhenATemplateOfTheProviderIsBroken_ReportsItUnhealthy()
     {
         var list = await _hf.RunCliAsync("providers", "list", "--format", "table");

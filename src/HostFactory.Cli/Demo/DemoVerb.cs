@@ -79,7 +79,7 @@ internal static class DemoVerb
             Answer(requested.Document);
             if (requested.Document is not RequestAnswer { RequestId: var acquireId })
             {
-                throw new CommandFailedException(requested.ExitCode, "requestMachines did not accept the request; see its message above.");
+                throw new CommandFailedException(ExitCodes.InternalError, "requestMachines answered without a requestId.");
             }
 
             Heading(3, "getRequestStatus (every second, until the request is no longer running)", StatusInput(acquireId));

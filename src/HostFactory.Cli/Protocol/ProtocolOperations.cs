@@ -6,10 +6,9 @@ using HostFactory.Domain.Requests;
 
 namespace HostFactory.Cli.Protocol;
 
-/// <summary>What a protocol operation printed and how the process should end.</summary>
+/// <summary>What a protocol operation answered.</summary>
 /// <param name="Document">The one JSON document for stdout.</param>
-/// <param name="ExitCode">0 when the document is the answer.</param>
-internal sealed record ProtocolOutcome(object Document, int ExitCode = ExitCodes.Success);
+internal sealed record ProtocolOutcome(object Document);
 
 /// <summary>
 /// The five operations Host Factory calls, over the application's buses. Shared by the protocol verbs and the demo,
@@ -30,15 +29,17 @@ internal sealed class ProtocolOperations(HostFactoryRuntime runtime)
 
     /// <summary>
     /// <c>requestMachines</c>: imports the templates file when it changed, then asks for the machines. A request the
-    /// provider could not serve at all is answered with its message only (no <c>requestId</c>), as the protocol says.
+    /// provider could not serve at all is a failure (exit code 4): its answer is the message only, with no
+    /// <c>requestId</c>, as the protocol says.
     /// </summary>
+    /// <exception cref="CommandFailedException">The provider made no machine.</exception>
     public async Task<ProtocolOutcome> RequestMachinesAsync(string templateId, int machineCount, CancellationToken cancellationToken)
     {
         await runtime.ImportTemplatesAsync(cancellationToken);
         var result = await runtime.Commands.ExecuteAsync(new RequestMachines(templateId, machineCount), cancellationToken);
         CliLog.MachinesRequested(runtime.Logger, machineCount, templateId, result.RequestId.ToString(), RequestStatusWords.ToWord(result.Status));
         return result.Status == RequestStatus.Failed
-            ? new ProtocolOutcome(new MessageAnswer($"Request {result.RequestId} failed: {result.Message}"), ExitCodes.ProviderOrStorageFailure)
+            ? throw new CommandFailedException(ExitCodes.ProviderOrStorageFailure, $"Request {result.RequestId} failed: {result.Message}")
             : new ProtocolOutcome(new RequestAnswer(result.RequestId.ToString(), result.Message));
     }
 
