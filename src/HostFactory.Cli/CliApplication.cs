@@ -1,11 +1,14 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Text;
 using HostFactory.Cli.Demo;
 using HostFactory.Cli.Infrastructure;
 using HostFactory.Cli.Logging;
 using HostFactory.Cli.Operator;
 using HostFactory.Cli.Protocol;
+using HostFactory.Cli.Resident;
 using HostFactory.Cli.Scripts;
+using HostFactory.Providers.Configuration;
 
 namespace HostFactory.Cli;
 
@@ -20,11 +23,22 @@ internal sealed class CliApplication
     public const string ConfigOptionName = "--config";
 
     private readonly CliConsole _console;
+    private readonly HostFactoryContainer? _sharedContainer;
+    private Option<string?>? _configOption;
+    private Option<OutputFormat?>? _formatOption;
 
-    private CliApplication(CliConsole console) => _console = console;
+    /// <summary>An application writing to <paramref name="console"/>.</summary>
+    /// <param name="console">The streams.</param>
+    /// <param name="sharedContainer">The resident process's container, which every verb then runs in; null to build one per run.</param>
+    public CliApplication(CliConsole console, HostFactoryContainer? sharedContainer = null)
+    {
+        _console = console;
+        _sharedContainer = sharedContainer;
+    }
 
     /// <summary><c>--config PATH</c>: a configuration file or directory; wins over <c>HF_PROVIDER_CONFDIR</c>.</summary>
-    public Option<string?> ConfigOption { get; } = new(ConfigOptionName)
+    /// <remarks>The options are made on first use: a protocol call from Host Factory's scripts never builds them.</remarks>
+    public Option<string?> ConfigOption => _configOption ??= new(ConfigOptionName)
     {
         Description = "The configuration file (hostfactory.json) or the directory holding it; wins over HF_PROVIDER_CONFDIR.",
         HelpName = "PATH",
@@ -32,12 +46,15 @@ internal sealed class CliApplication
     };
 
     /// <summary><c>--format table|json</c> of the operator verbs.</summary>
-    public Option<OutputFormat?> FormatOption { get; } = new("--format")
+    public Option<OutputFormat?> FormatOption => _formatOption ??= new("--format")
     {
         Description = "table or json; a table on a terminal, JSON when stdout is redirected.",
         Recursive = true,
         HelpName = "table|json",
     };
+
+    /// <summary>The <c>hostFactory:resident</c> settings of the last verb run that loaded the configuration.</summary>
+    public ResidentSettings? ResidentSettingsSeen { get; private set; }
 
     /// <summary>The console of this run.</summary>
     public CliConsole Console => _console;
@@ -48,14 +65,7 @@ internal sealed class CliApplication
         var application = new CliApplication(console);
         if (ProtocolVerbs.TryParseScriptCall(args, out var scriptVerb, out var file, out var configPath))
         {
-            try
-            {
-                return await ProtocolVerbs.RunAsync(application, scriptVerb, file, configPath, CancellationToken.None);
-            }
-            finally
-            {
-                console.Out.Flush();
-            }
+            return await application.RunScriptCallAsync(scriptVerb, ProtocolInputSource.FromFile(file), configPath);
         }
 
         var root = application.BuildRoot(args);
@@ -82,6 +92,72 @@ internal sealed class CliApplication
         finally
         {
             console.Out.Flush();
+        }
+    }
+
+    /// <summary>
+    /// Runs a protocol verb as Host Factory's scripts call it: by the resident process when one serves this
+    /// installation and configuration (see <see cref="ResidentEndpoint"/>), else here, starting a resident process
+    /// afterwards for the calls to come unless <c>hostFactory:resident:enabled</c> is false.
+    /// </summary>
+    private async Task<int> RunScriptCallAsync(string verb, ProtocolInputSource input, string? configPath)
+    {
+        var paths = HostFactoryPathResolver.Resolve(Environment.GetEnvironmentVariable, configPath, CliSession.DefaultConfigDirectory);
+        var endpoint = ResidentEndpoint.For(paths, Environment.GetEnvironmentVariable);
+        var startResident = false;
+        if (endpoint is not null && input.TryRead(_console, out var bytes))
+        {
+            var call = new ResidentCall(verb, configPath is null ? null : Path.GetFullPath(configPath), input.Description, bytes);
+            var (outcome, answer) = ResidentClient.Call(endpoint, call);
+            switch (outcome)
+            {
+                case ResidentOutcome.Answered:
+                    _console.Out.Write(Encoding.UTF8.GetString(answer!.StandardOutput));
+                    _console.Out.Flush();
+                    _console.Error.Write(Encoding.UTF8.GetString(answer.StandardError));
+                    return answer.ExitCode;
+                case ResidentOutcome.Lost when !ProtocolVerbs.IsSafeToRepeat(verb):
+                    var failure = new Failure(
+                        ExitCodes.InternalError,
+                        $"The resident hostfactory process ended during this {verb}; whether it took effect is unknown. See 'hostfactory requests list' and {paths.LogDirectory}.",
+                        false);
+                    Report(verb, failure, asJson: true, runtime: null);
+                    _console.Out.Flush();
+                    return failure.ExitCode;
+                case ResidentOutcome.NotRunning:
+                    startResident = true;
+                    break;
+            }
+        }
+
+        int exitCode;
+        try
+        {
+            exitCode = await ProtocolVerbs.RunAsync(this, verb, input, configPath, CancellationToken.None);
+        }
+        finally
+        {
+            _console.Out.Flush();
+        }
+
+        if (startResident && ResidentSettingsSeen is { Enabled: true } && !ResidentLauncher.IsStarting(endpoint!))
+        {
+            StartResident(configPath);
+        }
+
+        return exitCode;
+    }
+
+    private void StartResident(string? configPath)
+    {
+        try
+        {
+            ResidentLauncher.Start(configPath);
+        }
+        catch (Exception exception) when (exception is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
+        {
+            // The answer is given; without a resident process the next call simply runs in its own process again.
+            _console.Error.WriteLine($"hostfactory: the resident process could not be started: {exception.Message}");
         }
     }
 
@@ -147,7 +223,7 @@ internal sealed class CliApplication
         CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var session = new CliSession(_console, verb, configPath);
+        var session = new CliSession(_console, verb, configPath, _sharedContainer);
         try
         {
             var exitCode = await body(session, cancellationToken);
@@ -166,6 +242,11 @@ internal sealed class CliApplication
         }
         finally
         {
+            if (session.StartedRuntime is { } runtime)
+            {
+                ResidentSettingsSeen = runtime.Container.Resident;
+            }
+
             await session.DisposeAsync();
         }
     }
@@ -237,6 +318,7 @@ internal sealed class CliApplication
         verbs["providers"] = () => ProvidersVerbs.Create(this);
         verbs["scripts"] = () => ScriptsVerbs.Create(this);
         verbs["demo"] = () => DemoVerb.Create(this);
+        verbs[ResidentLauncher.Verb] = () => ResidentServer.CreateCommand(this);
         return verbs;
     }
 

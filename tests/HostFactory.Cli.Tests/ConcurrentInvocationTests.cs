@@ -9,7 +9,7 @@ namespace HostFactory.Cli.Tests;
 /// Host Factory overlaps its calls: several processes poll status while others request and return. Every answer must
 /// be whole and to the letter, the store must end consistent, and the shared log file must keep every record intact.
 /// </summary>
-public sealed partial class ConcurrentInvocationTests : IAsyncLifetime
+public partial class ConcurrentInvocationTests : IAsyncLifetime
 {
     private const int Requesters = 3;
     private const int Pollers = 3;
@@ -18,7 +18,10 @@ public sealed partial class ConcurrentInvocationTests : IAsyncLifetime
     private readonly ConcurrentBag<(string Verb, CliResult Result)> _calls = [];
     private HostFactoryInstallation _hf = null!;
 
-    public async Task InitializeAsync() => _hf = await HostFactoryInstallation.CreateAsync();
+    /// <summary>True to let a resident process serve the calls (see <c>ResidentProcessTests</c>).</summary>
+    protected virtual bool Resident => false;
+
+    public async Task InitializeAsync() => _hf = await HostFactoryInstallation.CreateAsync(resident: Resident);
 
     public async Task DisposeAsync() => await _hf.DisposeAsync();
 
@@ -127,4 +130,10 @@ public sealed partial class ConcurrentInvocationTests : IAsyncLifetime
 
     [GeneratedRegex(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z \[\d+\] (TRACE|DEBUG|INFO |WARN |ERROR|CRIT ) ")]
     private static partial Regex RecordStart();
+}
+
+/// <summary>The same overlap with a resident process serving the calls concurrently once the first call has started it.</summary>
+public sealed class ConcurrentInvocationThroughResidentTests : ConcurrentInvocationTests
+{
+    protected override bool Resident => true;
 }

@@ -8,11 +8,14 @@ namespace HostFactory.Cli.Tests;
 /// until complete, return by name, status until complete, getReturnRequests. Every answer is also checked against
 /// the protocol document.
 /// </summary>
-public sealed class ProtocolCycleTests : IAsyncLifetime
+public class ProtocolCycleTests : IAsyncLifetime
 {
     private HostFactoryInstallation _hf = null!;
 
-    public async Task InitializeAsync() => _hf = await HostFactoryInstallation.CreateAsync();
+    /// <summary>True to let a resident process serve the calls (see <c>ResidentProcessTests</c>).</summary>
+    protected virtual bool Resident => false;
+
+    public async Task InitializeAsync() => _hf = await HostFactoryInstallation.CreateAsync(resident: Resident);
 
     public async Task DisposeAsync() => await _hf.DisposeAsync();
 
@@ -155,4 +158,10 @@ public sealed class ProtocolCycleTests : IAsyncLifetime
 internal static class FunctionalExtensions
 {
     public static TResult Let<T, TResult>(this T value, Func<T, TResult> map) => map(value);
+}
+
+/// <summary>The same cycle with the calls served by a resident process once the first call has started it.</summary>
+public sealed class ProtocolCycleThroughResidentTests : ProtocolCycleTests
+{
+    protected override bool Resident => true;
 }

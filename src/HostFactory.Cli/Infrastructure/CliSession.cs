@@ -4,20 +4,23 @@ namespace HostFactory.Cli.Infrastructure;
 
 /// <summary>
 /// One invocation of a verb: the console, the resolved paths, and the HostFactory runtime started on first use (so a
-/// verb that fails on its input never loads the configuration or touches the store).
+/// verb that fails on its input never loads the configuration or touches the store). In the resident process the
+/// runtime is a scope of the container it keeps.
 /// </summary>
 internal sealed class CliSession : IAsyncDisposable
 {
     /// <summary>The environment variable Host Factory sets to the plugin's log directory.</summary>
     public const string LogDirectoryVariable = "HF_PROVIDER_LOGDIR";
 
+    private readonly HostFactoryContainer? _sharedContainer;
     private HostFactoryRuntime? _runtime;
 
-    public CliSession(CliConsole console, string verb, string? configPath)
+    public CliSession(CliConsole console, string verb, string? configPath, HostFactoryContainer? sharedContainer = null)
     {
         Console = console;
         Verb = verb;
         ConfigPath = configPath;
+        _sharedContainer = sharedContainer;
     }
 
     /// <summary>The streams.</summary>
@@ -41,7 +44,9 @@ internal sealed class CliSession : IAsyncDisposable
 
     /// <summary>Starts the runtime with the paths of <see cref="ResolvePaths"/> (once).</summary>
     public HostFactoryRuntime Runtime() =>
-        _runtime ??= HostFactoryRuntime.Start(ResolvePaths(), !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(LogDirectoryVariable)), Console.Error);
+        _runtime ??= _sharedContainer is not null
+            ? HostFactoryRuntime.In(_sharedContainer)
+            : HostFactoryRuntime.Start(ResolvePaths(), !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(LogDirectoryVariable)), Console.Error);
 
     /// <summary>Starts the runtime with the given paths, logging to a file (the demo).</summary>
     public HostFactoryRuntime Runtime(HostFactoryPaths paths) =>

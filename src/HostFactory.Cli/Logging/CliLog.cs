@@ -31,4 +31,16 @@ internal static partial class CliLog
 
     [LoggerMessage(EventId = 3014, Level = LogLevel.Warning, Message = "getReturnRequests could not ask every provider: {Problem}")]
     public static partial void ReturnRequestsProblem(ILogger logger, string problem);
+
+    [LoggerMessage(EventId = 3020, Level = LogLevel.Information, Message = "Resident process {ProcessId} listening on {Socket}; it ends after {IdleSeconds} s without a call")]
+    public static partial void ResidentStarted(ILogger logger, int processId, string socket, double idleSeconds);
+
+    [LoggerMessage(EventId = 3021, Level = LogLevel.Information, Message = "Resident process {ProcessId} stopped ({Reason}) after {Calls} call(s)")]
+    public static partial void ResidentStopped(ILogger logger, int processId, string reason, long calls);
+
+    [LoggerMessage(EventId = 3022, Level = LogLevel.Warning, Message = "Resident process dropped a connection: {Reason}")]
+    public static partial void ResidentDropped(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 3023, Level = LogLevel.Debug, Message = "Resident process {ProcessId} served {Verb} (exit code {ExitCode})")]
+    public static partial void ResidentServed(ILogger logger, int processId, string verb, int exitCode);
 }

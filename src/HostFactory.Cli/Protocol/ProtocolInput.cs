@@ -17,12 +17,24 @@ internal static class ProtocolInput
 
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32 };
 
-    /// <summary>Reads and parses the input; empty input is an empty object when <paramref name="emptyIsEmptyObject"/>.</summary>
+    /// <summary>How messages name the input: <c>'FILE'</c>, or <c>stdin</c> when <paramref name="file"/> is absent or <c>-</c>.</summary>
+    public static string SourceOf(string? file) => file is null or "-" ? "stdin" : $"'{file}'";
+
+    /// <summary>The input's bytes (at most <see cref="MaxInputBytes"/>), from <paramref name="file"/> or stdin.</summary>
     /// <remarks>Synchronous on purpose: the input is small, and an asynchronous read would start the thread pool for it.</remarks>
-    public static JsonDocument Read(string? file, CliConsole console, bool emptyIsEmptyObject)
+    /// <exception cref="InputException">The file does not exist or cannot be read, or the input is too large.</exception>
+    public static byte[] ReadBytes(string? file, CliConsole console) =>
+        file is null or "-" ? ReadStandardInput(console) : ReadFile(file);
+
+    /// <summary>Parses input bytes read from <paramref name="source"/> (see <see cref="SourceOf"/>); empty input is an empty object when <paramref name="emptyIsEmptyObject"/>.</summary>
+    /// <exception cref="InputException">The input is empty (unless allowed), not JSON, or not an object.</exception>
+    public static JsonDocument Parse(byte[] bytes, string source, bool emptyIsEmptyObject)
     {
-        var bytes = file is null or "-" ? ReadStandardInput(console) : ReadFile(file);
-        var source = file is null or "-" ? "stdin" : $"'{file}'";
+        if (bytes.Length > MaxInputBytes)
+        {
+            throw TooLarge(source);
+        }
+
         if (bytes.AsSpan().Trim(" \t\r\n"u8).IsEmpty)
         {
             return emptyIsEmptyObject
@@ -205,6 +217,9 @@ internal static class ProtocolInput
         return ReadLimited(stream, "stdin");
     }
 
+    private static InputException TooLarge(string source) =>
+        new($"The input ({source}) is larger than the limit of {MaxInputBytes.ToString(CultureInfo.InvariantCulture)} bytes (1 MiB).");
+
     private static byte[] ReadLimited(Stream stream, string source)
     {
         // Reads at most one byte past the limit, so a huge or endless input is refused without being read whole.
@@ -216,7 +231,7 @@ internal static class ProtocolInput
             buffer.Write(chunk, 0, read);
             if (buffer.Length > MaxInputBytes)
             {
-                throw new InputException($"The input ({source}) is larger than the limit of {MaxInputBytes} bytes (1 MiB).");
+                throw TooLarge(source);
             }
         }
 

@@ -20,6 +20,12 @@ internal static class ProtocolVerbs
     public static readonly IReadOnlyList<string> Names =
         [GetAvailableTemplates, RequestMachines, RequestReturnMachines, GetRequestStatus, GetReturnRequests];
 
+    /// <summary>
+    /// True for the verbs that may run again if a first run was cut short: they only read, or bring the store in line
+    /// with the providers. <c>requestMachines</c> and <c>requestReturnMachines</c> are not: a second run would ask twice.
+    /// </summary>
+    public static bool IsSafeToRepeat(string name) => name is GetAvailableTemplates or GetRequestStatus or GetReturnRequests;
+
     /// <summary>The verb called <paramref name="name"/> (one of <see cref="Names"/>) as a command.</summary>
     public static Command Create(CliApplication application, string name)
     {
@@ -30,18 +36,18 @@ internal static class ProtocolVerbs
         };
         var command = new Command(name, Describe(name).Description) { file };
         command.SetAction((parseResult, cancellationToken) =>
-            RunAsync(application, name, parseResult.GetValue(file), parseResult.GetValue(application.ConfigOption), cancellationToken));
+            RunAsync(application, name, ProtocolInputSource.FromFile(parseResult.GetValue(file)), parseResult.GetValue(application.ConfigOption), cancellationToken));
         return command;
     }
 
     /// <summary>Runs the verb: reads the input, answers it, prints the one JSON document.</summary>
-    public static Task<int> RunAsync(CliApplication application, string name, string? file, string? configPath, CancellationToken cancellationToken)
+    public static Task<int> RunAsync(CliApplication application, string name, ProtocolInputSource source, string? configPath, CancellationToken cancellationToken)
     {
         var (_, emptyIsEmptyObject, operation) = Describe(name);
         return application.RunProtocolVerbAsync(configPath, name, async (session, ct) =>
         {
             // The input is read and checked before the configuration is loaded, so bad input changes nothing.
-            using var input = ProtocolInput.Read(file, session.Console, emptyIsEmptyObject);
+            using var input = ProtocolInput.Parse(source.Read(session.Console), source.Description, emptyIsEmptyObject);
             return await operation(new ProtocolOperations(session.Runtime()), input.RootElement, ct);
         }, cancellationToken);
     }

@@ -57,6 +57,8 @@ public static class CliProcess
             start.Environment.Remove(name);
         }
 
+        // Protocol calls would start resident processes that outlive the test; the tests of that path ask for it.
+        start.Environment["HOSTFACTORY_RESIDENT"] = "0";
         foreach (var (name, value) in environment)
         {
             if (value is null)

@@ -29,7 +29,7 @@ public sealed class HostFactoryInstallation : IAsyncDisposable
 
     private int _inputs;
 
-    private HostFactoryInstallation(string root)
+    private HostFactoryInstallation(string root, bool resident)
     {
         Root = root;
         ScriptsDirectory = Path.Combine(root, "scripts");
@@ -42,6 +42,7 @@ public sealed class HostFactoryInstallation : IAsyncDisposable
             ["HF_PROVIDER_CONFDIR"] = ConfigurationDirectory,
             ["HF_PROVIDER_WORKDIR"] = WorkDirectory,
             ["HF_PROVIDER_LOGDIR"] = LogDirectory,
+            ["HOSTFACTORY_RESIDENT"] = resident ? "1" : "0",
         };
     }
 
@@ -70,13 +71,17 @@ public sealed class HostFactoryInstallation : IAsyncDisposable
         """;
 
     /// <summary>Writes the configuration and installs the scripts with <c>hostfactory scripts install</c>.</summary>
-    public static async Task<HostFactoryInstallation> CreateAsync(IEnumerable<string>? templates = null)
+    /// <param name="templates">The templates file's entries; <see cref="StandardTemplates"/> when null.</param>
+    /// <param name="resident">Let protocol calls be served by a resident process (stopped by <see cref="DisposeAsync"/>).</param>
+    /// <param name="residentSettings">The <c>resident</c> section's members, e.g. <c>"idleSeconds": 1</c>.</param>
+    public static async Task<HostFactoryInstallation> CreateAsync(IEnumerable<string>? templates = null, bool resident = false, string residentSettings = "\"idleSeconds\": 120")
     {
         var root = Path.Combine(Path.GetTempPath(), $"hf-cli-{Guid.NewGuid():N}"[..20]);
-        var installation = new HostFactoryInstallation(root);
+        var installation = new HostFactoryInstallation(root, resident);
         Directory.CreateDirectory(installation.ConfigurationDirectory);
-        await File.WriteAllTextAsync(Path.Combine(installation.ConfigurationDirectory, $"{InstanceName}prov_config.json"), """
+        await File.WriteAllTextAsync(Path.Combine(installation.ConfigurationDirectory, $"{InstanceName}prov_config.json"), $$"""
             { "hostFactory": {
+                "resident": { {{residentSettings}} },
                 "storage": { "dataDirectory": "data" },
                 "logging": { "minimumLevel": "Debug" },
                 "providers": [ { "name": "local", "type": "local-process", "timeoutSeconds": 30, "retries": 0,
@@ -145,7 +150,8 @@ public sealed class HostFactoryInstallation : IAsyncDisposable
         foreach (var file in Directory.EnumerateFiles(WorkDirectory, "*", SearchOption.AllDirectories))
         {
             var relative = Path.GetRelativePath(WorkDirectory, file).Replace('\\', '/');
-            if (relative.StartsWith("data/locks/", StringComparison.Ordinal) || relative.StartsWith("logs/", StringComparison.Ordinal))
+            if (relative.StartsWith("data/locks/", StringComparison.Ordinal) || relative.StartsWith("logs/", StringComparison.Ordinal)
+                || relative.StartsWith("resident/", StringComparison.Ordinal))
             {
                 continue;
             }
@@ -177,8 +183,57 @@ public sealed class HostFactoryInstallation : IAsyncDisposable
         return live;
     }
 
+    /// <summary>The resident processes' ids, from their pid files (live ones only).</summary>
+    public IReadOnlyList<int> LiveResidentProcesses()
+    {
+        var directory = Path.Combine(WorkDirectory, "resident");
+        if (!Directory.Exists(directory))
+        {
+            return [];
+        }
+
+        var live = new List<int>();
+        foreach (var pidFile in Directory.EnumerateFiles(directory, "*.pid"))
+        {
+            if (int.TryParse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture, out var pid) && IsRunning(pid))
+            {
+                live.Add(pid);
+            }
+        }
+
+        return live;
+    }
+
+    /// <summary>True while the process exists and is not a zombie.</summary>
+    public static bool IsRunning(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+            return !stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
+        foreach (var pid in LiveResidentProcesses())
+        {
+            try
+            {
+                using var process = System.Diagnostics.Process.GetProcessById(pid);
+                process.Kill();
+                await process.WaitForExitAsync();
+            }
+            catch (Exception exception) when (exception is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                // Exited in between.
+            }
+        }
+
         foreach (var pid in LiveMachineProcesses())
         {
             try

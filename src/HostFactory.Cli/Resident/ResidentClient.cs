@@ -1,0 +1,84 @@
+namespace HostFactory.Cli.Resident;
+
+/// <summary>How a call to the resident process went.</summary>
+internal enum ResidentOutcome
+{
+    /// <summary>The resident process ran the call; the answer is there.</summary>
+    Answered,
+
+    /// <summary>No resident process took the call (none listening, or it closed before accepting): it never ran.</summary>
+    NotRunning,
+
+    /// <summary>Something listens that is not ours (another user's process): never talked to.</summary>
+    Refused,
+
+    /// <summary>The resident process accepted the call and ended before answering: it may have run, in part.</summary>
+    Lost,
+}
+
+/// <summary>The client side of the resident process: hands one protocol call over and reads the answer.</summary>
+internal static class ResidentClient
+{
+    /// <summary>Runs <paramref name="call"/> in the resident process at <paramref name="endpoint"/>, if one listens.</summary>
+    public static (ResidentOutcome Outcome, ResidentAnswer? Answer) Call(ResidentEndpoint endpoint, ResidentCall call)
+    {
+        using var socket = UnixSocket.TryConnect(endpoint.SocketPath);
+        if (socket is null)
+        {
+            return (ResidentOutcome.NotRunning, null);
+        }
+
+        // The socket's directory is private, but a call carries the caller's authority: only a process of the same
+        // user gets it.
+        if (socket.PeerUserId() != UnixSocket.EffectiveUserId())
+        {
+            return (ResidentOutcome.Refused, null);
+        }
+
+        Span<byte> accepted = stackalloc byte[1];
+        try
+        {
+            socket.Write(ResidentFrames.Encode(call));
+            if (socket.Read(accepted) != 1 || accepted[0] != ResidentFrames.Accepted)
+            {
+                return (ResidentOutcome.NotRunning, null);
+            }
+        }
+        catch (IOException)
+        {
+            // The resident process ended (idle, stopped) between accepting the connection and accepting the call.
+            return (ResidentOutcome.NotRunning, null);
+        }
+
+        try
+        {
+            return (ResidentOutcome.Answered, ResidentFrames.DecodeAnswer(ReadToEnd(socket)));
+        }
+        catch (Exception exception) when (exception is IOException or InvalidDataException)
+        {
+            return (ResidentOutcome.Lost, null);
+        }
+    }
+
+    private static ReadOnlySpan<byte> ReadToEnd(UnixSocket socket)
+    {
+        var buffer = new byte[64 * 1024];
+        var length = 0;
+        int read;
+        while ((read = socket.Read(buffer.AsSpan(length))) > 0)
+        {
+            length += read;
+            if (length == buffer.Length)
+            {
+                if (buffer.Length >= ResidentFrames.MaxFieldBytes)
+                {
+                    throw new InvalidDataException("the answer is too large.");
+                }
+
+                Array.Resize(ref buffer, buffer.Length * 2);
+            }
+        }
+
+        return buffer.AsSpan(0, length);
+    }
+}

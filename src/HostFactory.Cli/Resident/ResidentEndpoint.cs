@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.Text;
+using HostFactory.Providers.Configuration;
+
+namespace HostFactory.Cli.Resident;
+
+/// <summary>
+/// Where the resident process for one installation and configuration listens: a Unix socket in
+/// <c>WORKDIR/resident/</c> named by a hash of everything that decides what a call does — this installation
+/// (<c>hostfactory.dll</c>'s path, size and modification time; run by its apphost or by <c>dotnet</c> alike), the resolved paths, and the name, size and modification time of every file in the configuration
+/// directory. An upgrade or a configuration change therefore leads calls to a new resident process; the old one ends
+/// when it has been idle long enough.
+/// </summary>
+/// <param name="Directory">The directory of the sockets (created mode 0700 by the resident process).</param>
+/// <param name="SocketPath">The socket.</param>
+/// <param name="LockPath">The lock the resident process holds while it lives.</param>
+/// <param name="ProcessIdPath">The resident process's id, while it lives (for operators and <c>kill</c>).</param>
+internal sealed record ResidentEndpoint(string Directory, string SocketPath, string LockPath, string ProcessIdPath)
+{
+    /// <summary>Set to <c>0</c>, <c>off</c> or <c>false</c> to run every call in its own process.</summary>
+    public const string SwitchVariable = "HOSTFACTORY_RESIDENT";
+
+    /// <summary>The endpoint's folder inside the work directory.</summary>
+    public const string DirectoryName = "resident";
+
+    /// <summary>
+    /// The endpoint for <paramref name="paths"/>, or null where calls are not served by a resident process: off by
+    /// <see cref="SwitchVariable"/>, not on Linux, no log directory from Host Factory (a resident process has no
+    /// stderr to log to), or a socket path too long for <c>sun_path</c>.
+    /// </summary>
+    public static ResidentEndpoint? For(HostFactoryPaths paths, Func<string, string?> environment)
+    {
+        if (!OperatingSystem.IsLinux()
+            || environment(SwitchVariable)?.Trim().ToLowerInvariant() is "0" or "off" or "false"
+            || string.IsNullOrWhiteSpace(environment("HF_PROVIDER_LOGDIR")))
+        {
+            return null;
+        }
+
+        var directory = Path.Combine(paths.WorkDirectory, DirectoryName);
+        var name = Key(paths).ToString("x16", CultureInfo.InvariantCulture);
+        var socket = Path.Combine(directory, name + ".sock");
+        return Encoding.UTF8.GetByteCount(socket) > UnixSocket.MaxPathBytes
+            ? null
+            : new ResidentEndpoint(directory, socket, Path.Combine(directory, name + ".lock"), Path.Combine(directory, name + ".pid"));
+    }
+
+    private static ulong Key(HostFactoryPaths paths)
+    {
+        var key = new Fnv1a();
+        var program = Path.Combine(AppContext.BaseDirectory, "hostfactory.dll");
+        key.Add(program);
+        key.Add(Stamp(new FileInfo(program)));
+        key.Add(paths.ConfigurationDirectory);
+        key.Add(paths.ConfigurationFile);
+        key.Add(paths.TemplatesFile);
+        key.Add(paths.WorkDirectory);
+        key.Add(paths.LogDirectory);
+        var configuration = new DirectoryInfo(paths.ConfigurationDirectory);
+        if (configuration.Exists)
+        {
+            var files = configuration.GetFiles();
+            Array.Sort(files, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+            foreach (var file in files)
+            {
+                key.Add(file.Name);
+                key.Add(Stamp(file));
+            }
+        }
+
+        return key.Value;
+    }
+
+    private static string Stamp(FileInfo file) =>
+        file.Exists
+            ? string.Create(CultureInfo.InvariantCulture, $"{file.Length}:{file.LastWriteTimeUtc.Ticks}")
+            : "missing";
+
+    /// <summary>64-bit FNV-1a: stable across processes and runs (string.GetHashCode is randomised per process).</summary>
+    private struct Fnv1a
+    {
+        private ulong _hash;
+
+        public Fnv1a() => _hash = 14695981039346656037;
+
+        public readonly ulong Value => _hash;
+
+        public void Add(string text)
+        {
+            foreach (var c in text)
+            {
+                _hash = (_hash ^ c) * 1099511628211;
+            }
+
+            // A separator, so ("ab", "c") and ("a", "bc") differ.
+            _hash = (_hash ^ 0xFFFF) * 1099511628211;
+        }
+    }
+}

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+
+namespace HostFactory.Cli.Resident;
+
+/// <summary>Starts the resident process in the background, detached from the call that starts it.</summary>
+internal static class ResidentLauncher
+{
+    /// <summary>The hidden verb the resident process runs.</summary>
+    public const string Verb = "resident";
+
+    /// <summary>
+    /// Starts <c>hostfactory resident</c> in a session of its own with stdin, stdout and stderr on <c>/dev/null</c>:
+    /// Host Factory reads the caller's stdout to its end, so nothing that outlives the call may hold it. The
+    /// environment is inherited (the resident process resolves the same paths and endpoint). Returns at once.
+    /// </summary>
+    /// <exception cref="System.ComponentModel.Win32Exception">/bin/sh cannot be started.</exception>
+    public static void Start(string? configPath)
+    {
+        var start = new ProcessStartInfo("/bin/sh")
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add("setsid \"$@\" </dev/null >/dev/null 2>&1 &");
+        start.ArgumentList.Add("sh");
+        foreach (var word in Program())
+        {
+            start.ArgumentList.Add(word);
+        }
+
+        start.ArgumentList.Add(Verb);
+        if (configPath is not null)
+        {
+            start.ArgumentList.Add("--config");
+            start.ArgumentList.Add(Path.GetFullPath(configPath));
+        }
+
+        using var shell = Process.Start(start) ?? throw new InvalidOperationException("/bin/sh did not start.");
+        shell.StandardInput.Close();
+        shell.WaitForExit();
+    }
+
+    /// <summary>
+    /// True when a resident process holds the endpoint's lock: it is starting (it binds its socket only once its
+    /// container is built), so the caller need not start another.
+    /// </summary>
+    public static bool IsStarting(ResidentEndpoint endpoint)
+    {
+        try
+        {
+            using var probe = new FileStream(endpoint.LockPath, FileMode.Open, FileAccess.Read, FileShare.None, bufferSize: 1);
+            return false;
+        }
+        catch (FileNotFoundException)
+        {
+            return false;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return false;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>This program: the apphost when it runs as one, else <c>dotnet hostfactory.dll</c>.</summary>
+    private static IEnumerable<string> Program()
+    {
+        var process = Environment.ProcessPath ?? throw new InvalidOperationException("The path of this program is unknown.");
+        return Path.GetFileNameWithoutExtension(process) == "hostfactory"
+            ? [process]
+            : [process, Path.Combine(AppContext.BaseDirectory, "hostfactory.dll")];
+    }
+}

@@ -1,0 +1,251 @@
+using System.CommandLine;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text;
+using HostFactory.Cli.Infrastructure;
+using HostFactory.Cli.Logging;
+using HostFactory.Cli.Protocol;
+using HostFactory.Providers.Configuration;
+
+namespace HostFactory.Cli.Resident;
+
+/// <summary>
+/// The resident process (<c>hostfactory resident</c>, started by <see cref="ResidentLauncher"/>): it keeps one
+/// <see cref="HostFactoryContainer"/> and serves protocol calls handed over on its socket, each in a scope of its own
+/// and concurrently, exactly as separate processes would run them (the store's file locks order them the same way).
+/// Host Factory's process per call then costs little more than the runtime's start. It ends after
+/// <c>hostFactory:resident:idleSeconds</c> without a call, on SIGTERM, or when its socket is removed (the work
+/// directory deleted); a second one for the same endpoint ends at once.
+/// </summary>
+internal sealed class ResidentServer
+{
+    private static readonly TimeSpan CallReadTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan WatchInterval = TimeSpan.FromSeconds(1);
+
+    private readonly HostFactoryContainer _container;
+    private readonly ResidentEndpoint _endpoint;
+    private readonly Lock _gate = new();
+    private readonly HashSet<Task> _calls = [];
+    private readonly uint _userId = UnixSocket.EffectiveUserId();
+    private long _lastActivity = Environment.TickCount64;
+    private long _served;
+
+    private ResidentServer(HostFactoryContainer container, ResidentEndpoint endpoint)
+    {
+        _container = container;
+        _endpoint = endpoint;
+    }
+
+    /// <summary>The hidden <c>resident</c> verb.</summary>
+    public static Command CreateCommand(CliApplication application)
+    {
+        var command = new Command(ResidentLauncher.Verb, "Serves protocol calls from a resident process (started by the protocol verbs themselves).")
+        {
+            Hidden = true,
+        };
+        command.SetAction((parseResult, cancellationToken) => RunAsync(application.Console, parseResult.GetValue(application.ConfigOption)));
+        return command;
+    }
+
+    /// <summary>Runs the resident process until it ends; returns its exit code.</summary>
+    public static async Task<int> RunAsync(CliConsole console, string? configPath)
+    {
+        var paths = HostFactoryPathResolver.Resolve(Environment.GetEnvironmentVariable, configPath, CliSession.DefaultConfigDirectory);
+        if (!OperatingSystem.IsLinux() || ResidentEndpoint.For(paths, Environment.GetEnvironmentVariable) is not { } endpoint)
+        {
+            await console.Error.WriteLineAsync($"hostfactory {ResidentLauncher.Verb}: calls are not served by a resident process here (not Linux, {ResidentEndpoint.SwitchVariable} is off, HF_PROVIDER_LOGDIR is unset, or the socket path would be too long).");
+            return ExitCodes.ConfigurationError;
+        }
+
+        Directory.CreateDirectory(endpoint.Directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if ((File.GetUnixFileMode(endpoint.Directory) & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
+        {
+            await console.Error.WriteLineAsync($"hostfactory {ResidentLauncher.Verb}: '{endpoint.Directory}' is writable by others; refusing to listen there.");
+            return ExitCodes.ConfigurationError;
+        }
+
+        // The lock is held for the life of the process and never deleted (deleting a flock'ed file lets a late opener
+        // lock the old inode while a newcomer locks a new one).
+        using var held = TryLock(endpoint.LockPath);
+        if (held is null)
+        {
+            return ExitCodes.Success;
+        }
+
+        await using var container = HostFactoryContainer.Build(paths, logToFile: true, console.Error);
+        if (!container.Resident.Enabled)
+        {
+            return ExitCodes.Success;
+        }
+
+        await File.WriteAllTextAsync(endpoint.ProcessIdPath, $"{Environment.ProcessId}\n");
+        try
+        {
+            return await new ResidentServer(container, endpoint).ServeAsync();
+        }
+        finally
+        {
+            File.Delete(endpoint.ProcessIdPath);
+        }
+    }
+
+    private static FileStream? TryLock(string path)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private async Task<int> ServeAsync()
+    {
+        File.Delete(_endpoint.SocketPath);
+        using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        listener.Bind(new UnixDomainSocketEndPoint(_endpoint.SocketPath));
+        listener.Listen(128);
+
+        using var stopping = new CancellationTokenSource();
+        var reason = "idle";
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            reason = "SIGTERM";
+            stopping.Cancel();
+        });
+        CliLog.ResidentStarted(_container.Logger, Environment.ProcessId, _endpoint.SocketPath, _container.Resident.IdleTimeout.TotalSeconds);
+        var watch = WatchAsync(r => reason = r, stopping);
+
+        while (!stopping.IsCancellationRequested)
+        {
+            Socket connection;
+            try
+            {
+                connection = await listener.AcceptAsync(stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            Track(ServeConnectionAsync(connection));
+        }
+
+        // No new connection is accepted from here; a client still in the backlog sees its connection close before the
+        // call is accepted and runs the call itself.
+        listener.Close();
+        File.Delete(_endpoint.SocketPath);
+
+        await watch;
+        Task[] running;
+        lock (_gate)
+        {
+            running = [.. _calls];
+        }
+
+        await Task.WhenAll(running);
+        CliLog.ResidentStopped(_container.Logger, Environment.ProcessId, reason, Interlocked.Read(ref _served));
+        return ExitCodes.Success;
+    }
+
+    private async Task WatchAsync(Action<string> stopReason, CancellationTokenSource stopping)
+    {
+        using var timer = new PeriodicTimer(WatchInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping.Token))
+            {
+                bool idle;
+                lock (_gate)
+                {
+                    idle = _calls.Count == 0 && Environment.TickCount64 - Interlocked.Read(ref _lastActivity) >= (long)_container.Resident.IdleTimeout.TotalMilliseconds;
+                }
+
+                if (idle || !File.Exists(_endpoint.SocketPath))
+                {
+                    stopReason(idle ? "idle" : "its socket was removed");
+                    await stopping.CancelAsync();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped by a signal.
+        }
+    }
+
+    private void Track(Task call)
+    {
+        lock (_gate)
+        {
+            _calls.Add(call);
+        }
+
+        _ = call.ContinueWith(
+            finished =>
+            {
+                lock (_gate)
+                {
+                    _calls.Remove(finished);
+                    Interlocked.Exchange(ref _lastActivity, Environment.TickCount64);
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private async Task ServeConnectionAsync(Socket connection)
+    {
+        await Task.Yield();
+        Interlocked.Exchange(ref _lastActivity, Environment.TickCount64);
+        await using var stream = new NetworkStream(connection, ownsSocket: true);
+        try
+        {
+            if (UnixSocket.PeerUserId(connection.Handle) != _userId)
+            {
+                CliLog.ResidentDropped(_container.Logger, "the caller runs as another user");
+                return;
+            }
+
+            ResidentCall call;
+            using (var timeout = new CancellationTokenSource(CallReadTimeout))
+            {
+                call = await ResidentFrames.ReadCallAsync(stream, timeout.Token);
+            }
+
+            if (!ProtocolVerbs.Names.Contains(call.Verb))
+            {
+                CliLog.ResidentDropped(_container.Logger, $"'{call.Verb}' is not a protocol verb");
+                return;
+            }
+
+            stream.WriteByte(ResidentFrames.Accepted);
+            var answer = await RunAsync(call);
+            Interlocked.Increment(ref _served);
+            CliLog.ResidentServed(_container.Logger, Environment.ProcessId, call.Verb, answer.ExitCode);
+            await stream.WriteAsync(ResidentFrames.Encode(answer));
+        }
+        catch (Exception exception) when (exception is IOException or InvalidDataException or OperationCanceledException or SocketException)
+        {
+            CliLog.ResidentDropped(_container.Logger, exception.Message);
+        }
+    }
+
+    private async Task<ResidentAnswer> RunAsync(ResidentCall call)
+    {
+        var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+        using var output = new MemoryStream();
+        using var error = new MemoryStream();
+        await using var outputWriter = new StreamWriter(output, utf8, leaveOpen: true) { NewLine = "\n" };
+        await using var errorWriter = new StreamWriter(error, utf8, leaveOpen: true) { AutoFlush = true, NewLine = "\n" };
+        var console = new CliConsole(outputWriter, errorWriter, () => Stream.Null, isOutputRedirected: true);
+        var application = new CliApplication(console, _container);
+        var exitCode = await ProtocolVerbs.RunAsync(application, call.Verb, ProtocolInputSource.FromBytes(call.Input, call.Source), call.ConfigPath, CancellationToken.None);
+        await outputWriter.FlushAsync();
+        return new ResidentAnswer(exitCode, output.ToArray(), error.ToArray());
+    }
+}

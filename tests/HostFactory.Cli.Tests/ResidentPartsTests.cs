@@ -1,0 +1,151 @@
+using System.Text;
+using HostFactory.Cli.Infrastructure;
+using HostFactory.Cli.Resident;
+using HostFactory.Providers.Configuration;
+using Microsoft.Extensions.Configuration;
+
+namespace HostFactory.Cli.Tests;
+
+/// <summary>The resident process's parts on their own: the bytes on the socket, the endpoint's key, the settings.</summary>
+public sealed class ResidentPartsTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("hf-resident-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public async Task Frames_WhenACallIsEncoded_ReadBackTheSame()
+    {
+        var call = new ResidentCall("getRequestStatus", null, "'/tmp/in put.json'", Encoding.UTF8.GetBytes("{\"requests\": []}"));
+
+        var read = await ResidentFrames.ReadCallAsync(new MemoryStream(ResidentFrames.Encode(call)), CancellationToken.None);
+
+        read.Verb.Should().Be(call.Verb);
+        read.ConfigPath.Should().BeNull();
+        read.Source.Should().Be(call.Source);
+        read.Input.Should().Equal(call.Input);
+    }
+
+    [Fact]
+    public void Frames_WhenAnAnswerIsEncoded_DecodeToTheSame()
+    {
+        var answer = new ResidentAnswer(3, Encoding.UTF8.GetBytes("{\"message\": \"no\"}\n"), Encoding.UTF8.GetBytes("hostfactory requestMachines: no\n"));
+
+        var decoded = ResidentFrames.DecodeAnswer(ResidentFrames.Encode(answer));
+
+        decoded.ExitCode.Should().Be(3);
+        decoded.StandardOutput.Should().Equal(answer.StandardOutput);
+        decoded.StandardError.Should().Equal(answer.StandardError);
+    }
+
+    [Fact]
+    public void Frames_WhenAnAnswerIsCutShort_AreRefused()
+    {
+        var whole = ResidentFrames.Encode(new ResidentAnswer(0, new byte[100], []));
+
+        var decode = () => ResidentFrames.DecodeAnswer(whole.AsSpan(0, 50));
+
+        decode.Should().Throw<InvalidDataException>().WithMessage("*cut short*");
+    }
+
+    [Theory]
+    [InlineData("XXXX")]
+    [InlineData("HFR1\u00ff\u00ff\u00ff\u007f")]
+    [InlineData("HFR1\u0004\u0000")]
+    public async Task Frames_WhenTheBytesAreNotACall_AreRefused(string bytes)
+    {
+        var read = () => ResidentFrames.ReadCallAsync(new MemoryStream(Encoding.Latin1.GetBytes(bytes)), CancellationToken.None);
+
+        await read.Should().ThrowAsync<InvalidDataException>();
+    }
+
+    [Fact]
+    public void Endpoint_WhenNothingChanged_IsTheSameAndLiesInTheWorkDirectory()
+    {
+        var paths = Paths();
+
+        var first = ResidentEndpoint.For(paths, Environment(("HF_PROVIDER_LOGDIR", "/logs")))!;
+        var second = ResidentEndpoint.For(paths, Environment(("HF_PROVIDER_LOGDIR", "/logs")))!;
+
+        second.Should().Be(first);
+        first.SocketPath.Should().StartWith(Path.Combine(paths.WorkDirectory, "resident") + "/").And.EndWith(".sock");
+    }
+
+    [Fact]
+    public async Task Endpoint_WhenAFileOfTheConfigurationDirectoryChanges_IsAnother()
+    {
+        var paths = Paths();
+        var before = ResidentEndpoint.For(paths, Environment(("HF_PROVIDER_LOGDIR", "/logs")))!;
+
+        await File.WriteAllTextAsync(Path.Combine(paths.ConfigurationDirectory, "templates.json"), "{\"templates\": [ ]}");
+        File.SetLastWriteTimeUtc(Path.Combine(paths.ConfigurationDirectory, "templates.json"), DateTime.UtcNow.AddMinutes(1));
+
+        ResidentEndpoint.For(paths, Environment(("HF_PROVIDER_LOGDIR", "/logs")))!.SocketPath.Should().NotBe(before.SocketPath);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("off")]
+    [InlineData("FALSE")]
+    public void Endpoint_WhenSwitchedOff_IsNone(string value) =>
+        ResidentEndpoint.For(Paths(), Environment(("HF_PROVIDER_LOGDIR", "/logs"), ("HOSTFACTORY_RESIDENT", value))).Should().BeNull();
+
+    [Fact]
+    public void Endpoint_WhenHostFactoryGaveNoLogDirectory_IsNone() =>
+        ResidentEndpoint.For(Paths(), Environment()).Should().BeNull("a resident process has no stderr to log to");
+
+    [Fact]
+    public void Endpoint_WhenTheSocketPathWouldBeTooLong_IsNone() =>
+        ResidentEndpoint.For(Paths(workDirectory: "/" + new string('w', 100)), Environment(("HF_PROVIDER_LOGDIR", "/logs"))).Should().BeNull();
+
+    [Theory]
+    [InlineData(null, null, true, 600)]
+    [InlineData("false", "30", false, 30)]
+    [InlineData("True", "86400", true, 86400)]
+    public void Settings_WhenValid_AreRead(string? enabled, string? idleSeconds, bool expectedEnabled, int expectedSeconds)
+    {
+        var settings = ResidentSettings.Read(Configuration(enabled, idleSeconds), "conf.json");
+
+        settings.Should().Be(new ResidentSettings(expectedEnabled, TimeSpan.FromSeconds(expectedSeconds)));
+    }
+
+    [Theory]
+    [InlineData("yes", null, "hostFactory:resident:enabled must be true or false, was 'yes'")]
+    [InlineData(null, "0", "hostFactory:resident:idleSeconds must be a whole number of seconds from 1 to 86400, was '0'")]
+    [InlineData(null, "86401", "hostFactory:resident:idleSeconds*'86401'")]
+    [InlineData(null, "1.5", "hostFactory:resident:idleSeconds*'1.5'")]
+    public void Settings_WhenInvalid_FailNamingTheFileAndSetting(string? enabled, string? idleSeconds, string message)
+    {
+        var read = () => ResidentSettings.Read(Configuration(enabled, idleSeconds), "conf.json");
+
+        read.Should().Throw<ConfigurationException>().WithMessage($"conf.json: {message}*");
+    }
+
+    private HostFactoryPaths Paths(string? workDirectory = null)
+    {
+        var configuration = Path.Combine(_root, "conf");
+        Directory.CreateDirectory(configuration);
+        File.WriteAllText(Path.Combine(configuration, "hostfactory.json"), "{}");
+        return new HostFactoryPaths(configuration, Path.Combine(configuration, "hostfactory.json"), Path.Combine(configuration, "templates.json"),
+            workDirectory ?? Path.Combine(_root, "work"), Path.Combine(_root, "logs"), "test");
+    }
+
+    private static Func<string, string?> Environment(params (string Name, string Value)[] variables) =>
+        name => variables.FirstOrDefault(v => v.Name == name).Value;
+
+    private static IConfiguration Configuration(string? enabled, string? idleSeconds)
+    {
+        var values = new Dictionary<string, string?>();
+        if (enabled is not null)
+        {
+            values["hostFactory:resident:enabled"] = enabled;
+        }
+
+        if (idleSeconds is not null)
+        {
+            values["hostFactory:resident:idleSeconds"] = idleSeconds;
+        }
+
+        return new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+    }
+}

@@ -1,0 +1,248 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text;
+using HostFactory.Cli.Tests.Support;
+
+namespace HostFactory.Cli.Tests;
+
+/// <summary>
+/// The resident process: the first protocol call runs in its own process and starts one; the calls after it are handed
+/// over and answered exactly as a process of their own would answer them. Real processes, real Unix sockets.
+/// </summary>
+public sealed class ResidentProcessTests
+{
+    private const string Templates = "{}";
+    private const string UnknownStatus = """{"requests": [{"requestId": "req-00000000-0000-4000-8000-000000000000"}]}""";
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task ProtocolCall_WhenNoResidentProcessRuns_AnswersItselfStartsOneAndLaterCallsAreServedByIt()
+    {
+        await using var hf = await HostFactoryInstallation.CreateAsync(resident: true);
+
+        var first = await hf.RunScriptAsync("getAvailableTemplates", Templates);
+        first.ExitCode.Should().Be(0, first.ToString());
+        var resident = await WaitForResidentAsync(hf);
+
+        var served = await hf.RunScriptAsync("getAvailableTemplates", Templates);
+        served.ExitCode.Should().Be(0, served.ToString());
+        served.StandardOutput.Should().Be(first.StandardOutput, "the resident process answers as the call's own process did");
+        served.StandardError.Should().BeEmpty();
+        (await File.ReadAllTextAsync(hf.LogFile)).Should().Contain($"Resident process {resident} served getAvailableTemplates (exit code 0)");
+    }
+
+    [Theory]
+    [InlineData("getRequestStatus", "{\"requests\": [}")]
+    [InlineData("requestMachines", "{\"template\": {\"templateId\": \"no-such-template\", \"machineCount\": 1}}")]
+    [InlineData("requestMachines", "{\"template\": {\"templateId\": \"e2e-vm\", \"machineCount\": 0}}")]
+    [InlineData("requestMachines", "{\"template\": {\"templateId\": \"e2e-vm\", \"machineCount\": 9}}")]
+    [InlineData("requestReturnMachines", "{\"machines\": [{\"machineId\": \"m-1\"}]}")]
+    [InlineData("getReturnRequests", "[]")]
+    public async Task BadInput_WhenServedByTheResidentProcess_GetsTheAnswerExitCodeAndReasonOfAProcessOfItsOwn(string verb, string input)
+    {
+        await using var hf = await HostFactoryInstallation.CreateAsync(resident: true);
+        await hf.AnswerAsync("getAvailableTemplates", Templates);
+        var resident = await WaitForResidentAsync(hf);
+        var before = hf.StoreSnapshot();
+
+        var file = Path.Combine(hf.Root, "bad-input.json");
+        await File.WriteAllTextAsync(file, input);
+        var script = Path.Combine(hf.ScriptsDirectory, $"{verb}.sh");
+        var served = await CliProcess.StartAsync(script, ["-f", file], hf.Environment, standardInput: null);
+        var alone = await CliProcess.StartAsync(script, ["-f", file], new Dictionary<string, string?>(hf.Environment) { ["HOSTFACTORY_RESIDENT"] = "0" }, standardInput: null);
+
+        served.ExitCode.Should().NotBe(0).And.Be(alone.ExitCode, served.ToString());
+        served.StandardOutput.Should().Be(alone.StandardOutput);
+        served.StandardError.Should().Be(alone.StandardError);
+        hf.StoreSnapshot().Should().Equal(before, "bad input changes nothing");
+        (await File.ReadAllTextAsync(hf.LogFile)).Should().Contain($"Resident process {resident} served {verb} (exit code {served.ExitCode})");
+    }
+
+    [Fact]
+    public async Task ProtocolCall_WhenInputComesOnStdin_IsHandedOverWhole()
+    {
+        await using var hf = await HostFactoryInstallation.CreateAsync(resident: true);
+        await hf.AnswerAsync("getAvailableTemplates", Templates);
+        var resident = await WaitForResidentAsync(hf);
+
+        var served = await CliProcess.RunWithInputAsync(hf.Environment, Encoding.UTF8.GetBytes(UnknownStatus), "getRequestStatus");
+
+        served.ExitCode.Should().Be(0, served.ToString());
+        Json.Parse(served.StandardOutput).GetProperty("requests")[0].GetProperty("status").GetString().Should().Be("complete_with_error");
+        (await File.ReadAllTextAsync(hf.LogFile)).Should().Contain($"Resident process {resident} served getRequestStatus");
+    }
+
+    [Fact]
+    public async Task ResidentProcess_WhenIdleLongerThanItsTimeout_EndsAndRemovesItsSocket()
+    {
+        await using var hf = await HostFactoryInstallation.CreateAsync(resident: true, residentSettings: "\"idleSeconds\": 1");
+        await hf.AnswerAsync("getAvailableTemplates", Templates);
+        var resident = await WaitForResidentAsync(hf);
+
+        await WaitUntilAsync(() => !HostFactoryInstallation.IsRunning(resident), "the idle resident process ends");
+        Sockets(hf).Should().BeEmpty();
+        (await File.ReadAllTextAsync(hf.LogFile)).Should().Contain($"Resident process {resident} stopped (idle)");
+    }
+
+    [Fact]
+    public async Task ResidentProcess_WhenItsSocketIsRemoved_Ends()
+    {
+        await using var hf = await HostFactoryInstallation.CreateAsync(resident: true);
+        await hf.AnswerAsync("getAvailableTemplates", Templates);
+        var resident = await WaitForResidentAsync(hf);
+
+        File.Delete(Sockets(hf).Single());
+
+        await WaitUntilAsync(() => !HostFactoryInstallation.IsRunning(resident), "a resident process whose socket is gone ends");
+        (await File.ReadAllTextAsync(hf.LogFile)).Should().Contain($"Resident process {resident} stopped (its socket was removed)");
+    }
+
+    [Fact]
+    public async Task ResidentProcess_WhenSentSigterm_EndsAndRemovesItsSocket()
+    {
+        await using var hf = await HostFactoryInstallation.CreateAsync(resident: true);
+        await hf.AnswerAsync("getAvailableTemplates", Templates);
+        var resident = await WaitForResidentAsync(hf);
+
+        using (var kill = Process.Start("kill", ["-TERM", resident.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        await WaitUntilAsync(() => !HostFactoryInstallation.IsRunning(resident), "SIGTERM ends the resident process");
+        Sockets(hf).Should().BeEmpty();
+        (await File.ReadAllTextAsync(hf.LogFile)).Should().Contain($"Resident process {resident} stopped (SIGTERM)");
+    }
+
+    [Fact]
+    public async Task ProtocolCall_WhenTheResidentProcessWasKilled_AnswersItselfAndStartsAnotherOne()
+    {
+        await using var hf = await HostFactoryInstallation.CreateAsync(resident: true);
+        var first = await hf.RunScriptAsync("getAvailableTemplates", Templates);
+        var resident = await WaitForResidentAsync(hf);
+        using (var process = Process.GetProcessById(resident))
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+
+        Sockets(hf).Should().ContainSingle("SIGKILL leaves the socket file behind");
+        var after = await hf.RunScriptAsync("getAvailableTemplates", Templates);
+
+        after.ExitCode.Should().Be(0, after.ToString());
+        after.StandardOutput.Should().Be(first.StandardOutput);
+        var next = await WaitForResidentAsync(hf);
+        next.Should().NotBe(resident);
+    }
+
+    [Fact]
+    public async Task ProtocolCall_WhenTheConfigurationChanged_IsServedByANewResidentProcessThatSeesTheChange()
+    {
+        await using var hf = await HostFactoryInstallation.CreateAsync(resident: true);
+        await hf.AnswerAsync("getAvailableTemplates", Templates);
+        var old = await WaitForResidentAsync(hf);
+        await hf.AnswerAsync("getAvailableTemplates", Templates);
+
+        await hf.WriteTemplatesAsync([HostFactoryInstallation.Template("e2e-new", 3)]);
+        var changed = await hf.AnswerAsync("getAvailableTemplates", Templates);
+
+        changed.GetProperty("templates").EnumerateArray().Select(t => t.GetProperty("templateId").GetString()).Should().Equal("e2e-new");
+        await WaitUntilAsync(() => hf.LiveResidentProcesses().Any(pid => pid != old), "the new configuration gets a resident process of its own");
+        Sockets(hf).Should().HaveCount(2, "each configuration has its own endpoint; the old one ends when idle");
+    }
+
+    [Fact]
+    public async Task ResidentSetting_WhenDisabled_EveryCallRunsInItsOwnProcess()
+    {
+        await using var hf = await HostFactoryInstallation.CreateAsync(resident: true, residentSettings: "\"enabled\": false");
+
+        for (var i = 0; i < 3; i++)
+        {
+            await hf.AnswerAsync("getAvailableTemplates", Templates);
+        }
+
+        await Task.Delay(500);
+        hf.LiveResidentProcesses().Should().BeEmpty();
+        (await File.ReadAllTextAsync(hf.LogFile)).Should().NotContain("Resident process");
+    }
+
+    [Fact]
+    public async Task ResidentSetting_WhenIdleSecondsIsNotANumber_TheCallFailsNamingTheSetting()
+    {
+        await using var hf = await HostFactoryInstallation.CreateAsync(resident: true, residentSettings: "\"idleSeconds\": \"soon\"");
+
+        var result = await hf.RunScriptAsync("getAvailableTemplates", Templates);
+
+        result.ExitCode.Should().Be(5, result.ToString());
+        Json.Parse(result.StandardOutput).GetProperty("message").GetString().Should().Contain("hostFactory:resident:idleSeconds").And.Contain("'soon'");
+        hf.LiveResidentProcesses().Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task ResidentVerb_WhenOneAlreadyServesTheEndpoint_EndsAtOnce()
+    {
+        await using var hf = await HostFactoryInstallation.CreateAsync(resident: true);
+        await hf.AnswerAsync("getAvailableTemplates", Templates);
+        var resident = await WaitForResidentAsync(hf);
+
+        var second = await hf.RunCliAsync("resident");
+
+        second.ExitCode.Should().Be(0, second.ToString());
+        hf.LiveResidentProcesses().Should().Equal(resident);
+    }
+
+    [Fact]
+    public async Task ResidentProcess_WhenSentSomethingThatIsNotACall_DropsItAndKeepsServing()
+    {
+        await using var hf = await HostFactoryInstallation.CreateAsync(resident: true);
+        await hf.AnswerAsync("getAvailableTemplates", Templates);
+        var resident = await WaitForResidentAsync(hf);
+
+        using (var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
+        {
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(Sockets(hf).Single()));
+            await socket.SendAsync("GET / HTTP/1.0\r\n\r\n"u8.ToArray());
+            var reply = new byte[16];
+            int received;
+            try
+            {
+                received = await socket.ReceiveAsync(reply);
+            }
+            catch (SocketException exception) when (exception.SocketErrorCode == SocketError.ConnectionReset)
+            {
+                // Closed with the bytes it did not read still queued: Linux resets the connection.
+                received = 0;
+            }
+
+            received.Should().Be(0, "the connection is closed without an answer");
+        }
+
+        var served = await hf.RunScriptAsync("getRequestStatus", UnknownStatus);
+        served.ExitCode.Should().Be(0, served.ToString());
+        var log = await File.ReadAllTextAsync(hf.LogFile);
+        log.Should().Contain("Resident process dropped a connection: not a hostfactory resident call.");
+        log.Should().Contain($"Resident process {resident} served getRequestStatus");
+    }
+
+    private static string[] Sockets(HostFactoryInstallation hf)
+    {
+        var directory = Path.Combine(hf.WorkDirectory, "resident");
+        return Directory.Exists(directory) ? Directory.GetFiles(directory, "*.sock") : [];
+    }
+
+    private static async Task<int> WaitForResidentAsync(HostFactoryInstallation hf)
+    {
+        await WaitUntilAsync(() => hf.LiveResidentProcesses().Count == 1 && Sockets(hf).Length == 1, "the first call starts a resident process");
+        return hf.LiveResidentProcesses().Single();
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string because)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!condition())
+        {
+            DateTime.UtcNow.Should().BeBefore(deadline, because);
+            await Task.Delay(100);
+        }
+    }
+}
