@@ -152,6 +152,36 @@ public sealed class ResidentProcessTests
     }
 
     [Fact]
+    public async Task RequestMachines_WhenTheResidentProcessDiesDuringIt_IsNotRunAgainAndSaysTheOutcomeIsUnknown()
+    {
+        // A provider that takes its time, so the resident process can be killed while it is inside the call.
+        const string slow = """{ "name": "slow", "type": "exec", "timeoutSeconds": 60, "retries": 0, "settings": { "program": "/bin/sh", "arguments": ["-c", "sleep 5"] } }""";
+        var templates = HostFactoryInstallation.StandardTemplates.Append("""
+            { "templateId": "e2e-slow", "maxNumber": 4, "providerName": "slow",
+              "attributes": { "type": ["String", "X86_64"], "ncpus": ["Numeric", "1"], "ncores": ["Numeric", "1"], "nram": ["Numeric", "1024"] } }
+            """);
+        await using var hf = await HostFactoryInstallation.CreateAsync(templates, resident: true, extraProviders: slow);
+        await hf.AnswerAsync("getAvailableTemplates", Templates);
+        var resident = await WaitForResidentAsync(hf);
+
+        var call = hf.RunScriptAsync("requestMachines", """{"template": {"templateId": "e2e-slow", "machineCount": 1}}""");
+        var requests = Path.Combine(hf.WorkDirectory, "data", "requests");
+        await WaitUntilAsync(() => Directory.Exists(requests) && Directory.EnumerateFiles(requests, "req-*.json").Any(), "the request is saved before the provider is asked");
+        using (var process = Process.GetProcessById(resident))
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+
+        var result = await call;
+
+        result.ExitCode.Should().Be(1, result.ToString());
+        Json.Parse(result.StandardOutput).GetProperty("message").GetString().Should()
+            .Contain("ended during this requestMachines; whether it took effect is unknown");
+        Directory.EnumerateFiles(requests, "req-*.json").Should().ContainSingle("the call is not run a second time");
+    }
+
+    [Fact]
     public async Task ResidentSetting_WhenDisabled_EveryCallRunsInItsOwnProcess()
     {
         await using var hf = await HostFactoryInstallation.CreateAsync(resident: true, residentSettings: "\"enabled\": false");

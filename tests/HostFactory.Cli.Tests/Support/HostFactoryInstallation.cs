@@ -74,7 +74,9 @@ public sealed class HostFactoryInstallation : IAsyncDisposable
     /// <param name="templates">The templates file's entries; <see cref="StandardTemplates"/> when null.</param>
     /// <param name="resident">Let protocol calls be served by a resident process (stopped by <see cref="DisposeAsync"/>).</param>
     /// <param name="residentSettings">The <c>resident</c> section's members, e.g. <c>"idleSeconds": 1</c>.</param>
-    public static async Task<HostFactoryInstallation> CreateAsync(IEnumerable<string>? templates = null, bool resident = false, string residentSettings = "\"idleSeconds\": 120")
+    /// <param name="extraProviders">More provider instances (JSON objects, comma-separated) after the <c>local</c> one.</param>
+    public static async Task<HostFactoryInstallation> CreateAsync(
+        IEnumerable<string>? templates = null, bool resident = false, string residentSettings = "\"idleSeconds\": 120", string? extraProviders = null)
     {
         var root = Path.Combine(Path.GetTempPath(), $"hf-cli-{Guid.NewGuid():N}"[..20]);
         var installation = new HostFactoryInstallation(root, resident);
@@ -85,7 +87,7 @@ public sealed class HostFactoryInstallation : IAsyncDisposable
                 "storage": { "dataDirectory": "data" },
                 "logging": { "minimumLevel": "Debug" },
                 "providers": [ { "name": "local", "type": "local-process", "timeoutSeconds": 30, "retries": 0,
-                                 "settings": { "graceSeconds": 2, "ipAddress": "10.0.0.7", "hostName": "e2e" } } ] } }
+                                 "settings": { "graceSeconds": 2, "ipAddress": "10.0.0.7", "hostName": "e2e" } }{{(extraProviders is null ? string.Empty : ", " + extraProviders)}} ] } }
             """);
         await installation.WriteTemplatesAsync(templates ?? StandardTemplates);
 
