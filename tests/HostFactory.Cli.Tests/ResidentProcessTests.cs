@@ -75,7 +75,7 @@ public sealed class ResidentProcessTests
     [Fact]
     public async Task ResidentProcess_WhenIdleLongerThanItsTimeout_EndsAndRemovesItsSocket()
     {
-        await using var hf = await HostFactoryInstallation.CreateAsync(resident: true, residentSettings: "\"idleSeconds\": 1");
+        await using var hf = await HostFactoryInstallation.CreateAsync(resident: true, residentSettings: "\"idleSeconds\": 2");
         await hf.AnswerAsync("getAvailableTemplates", Templates);
         var resident = await WaitForResidentAsync(hf);
 
@@ -147,8 +147,11 @@ public sealed class ResidentProcessTests
         var changed = await hf.AnswerAsync("getAvailableTemplates", Templates);
 
         changed.GetProperty("templates").EnumerateArray().Select(t => t.GetProperty("templateId").GetString()).Should().Equal("e2e-new");
-        await WaitUntilAsync(() => hf.LiveResidentProcesses().Any(pid => pid != old), "the new configuration gets a resident process of its own");
-        Sockets(hf).Should().HaveCount(2, "each configuration has its own endpoint; the old one ends when idle");
+        // Each configuration has its own endpoint (the old process ends when idle); a process writes its pid file just
+        // before it binds its socket.
+        await WaitUntilAsync(
+            () => hf.LiveResidentProcesses().Any(pid => pid != old) && Sockets(hf).Length == 2,
+            "the new configuration gets a resident process and socket of its own");
     }
 
     [Fact]
