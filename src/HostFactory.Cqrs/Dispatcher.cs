@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Runtime.CompilerServices;
 
 namespace HostFactory.Cqrs;
@@ -10,61 +9,63 @@ namespace HostFactory.Cqrs;
 internal sealed class Dispatcher
 {
     private readonly CqrsRegistry _registry;
-    private readonly FrozenDictionary<Type, VoidCommandInvoker> _commands;
-    private readonly FrozenDictionary<Type, object> _commandsWithResult;
-    private readonly FrozenDictionary<Type, object> _queries;
-    private readonly FrozenDictionary<Type, EventInvoker> _events;
+    private readonly TypeMap<VoidCommandInvoker> _commands;
+    private readonly TypeMap<object> _commandsWithResult;
+    private readonly TypeMap<object> _queries;
+    private readonly TypeMap<EventInvoker> _events;
 
     public Dispatcher(CqrsRegistry registry, IServiceProvider root)
     {
         _registry = registry;
-        _commands = registry.Commands.Values.ToFrozenDictionary(
-            r => r.MessageType,
-            r => (VoidCommandInvoker)Create(typeof(VoidCommandInvoker<>), [r.MessageType], r, registry, root));
-        _commandsWithResult = registry.CommandsWithResult.Values.ToFrozenDictionary(
-            r => r.MessageType,
-            r => Create(typeof(CommandInvoker<,>), [r.MessageType, r.ResultType], r, registry, root));
-        _queries = registry.Queries.Values.ToFrozenDictionary(
-            r => r.MessageType,
-            r => Create(typeof(QueryInvoker<,>), [r.MessageType, r.ResultType], r, registry, root));
-        _events = registry.Events.ToFrozenDictionary(
-            e => e.Key,
-            e => (EventInvoker)Activator.CreateInstance(typeof(EventInvoker<>).MakeGenericType(e.Key), e.Value, root)!);
+        _commands = new(registry.Commands.Values.Select(r => KeyValuePair.Create(
+            r.MessageType,
+            (VoidCommandInvoker)Create(typeof(VoidCommandInvoker<>), [r.MessageType], r, registry, root))));
+        _commandsWithResult = new(registry.CommandsWithResult.Values.Select(r => KeyValuePair.Create(
+            r.MessageType,
+            Create(typeof(CommandInvoker<,>), [r.MessageType, r.ResultType], r, registry, root))));
+        _queries = new(registry.Queries.Values.Select(r => KeyValuePair.Create(
+            r.MessageType,
+            Create(typeof(QueryInvoker<,>), [r.MessageType, r.ResultType], r, registry, root))));
+        _events = new(registry.Events.Select(e => KeyValuePair.Create(
+            e.Key,
+            (EventInvoker)Activator.CreateInstance(typeof(EventInvoker<>).MakeGenericType(e.Key), e.Value, root)!)));
     }
 
     public EventPublishStrategy EventPublishStrategy => _registry.Options.EventPublishStrategy;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public VoidCommandInvoker Command(Type type)
+    public VoidCommandInvoker Command(ICommand command)
     {
-        if (!_commands.TryGetValue(type, out var invoker))
+        var invoker = _commands.Find(command);
+        if (invoker is null)
         {
-            ThrowHelper.HandlerNotFound(type, _registry.Assemblies);
+            ThrowHelper.HandlerNotFound(command.GetType(), _registry.Assemblies);
         }
 
         return invoker;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ResultInvoker<TResult> CommandWithResult<TResult>(Type type) => Typed<TResult>(_commandsWithResult, type);
+    public ResultInvoker<TResult> CommandWithResult<TResult>(ICommand<TResult> command) => Typed<TResult>(_commandsWithResult, command);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ResultInvoker<TResult> Query<TResult>(Type type) => Typed<TResult>(_queries, type);
+    public ResultInvoker<TResult> Query<TResult>(IQuery<TResult> query) => Typed<TResult>(_queries, query);
 
     /// <summary>The event's invoker, or null when it has no handler (which is allowed).</summary>
-    public EventInvoker? Event(Type type) => _events.GetValueOrDefault(type);
+    public EventInvoker? Event(IEvent @event) => _events.Find(@event);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ResultInvoker<TResult> Typed<TResult>(FrozenDictionary<Type, object> invokers, Type type)
+    private ResultInvoker<TResult> Typed<TResult>(TypeMap<object> invokers, object message)
     {
-        if (!invokers.TryGetValue(type, out var invoker))
+        var invoker = invokers.Find(message);
+        if (invoker is null)
         {
-            ThrowHelper.HandlerNotFound(type, _registry.Assemblies);
+            ThrowHelper.HandlerNotFound(message.GetType(), _registry.Assemblies);
         }
 
         if (invoker is not ResultInvoker<TResult> typed)
         {
-            ThrowHelper.WrongResultType(type, typeof(TResult), invoker.GetType().GetGenericArguments()[^1]);
+            ThrowHelper.WrongResultType(message.GetType(), typeof(TResult), invoker.GetType().GetGenericArguments()[^1]);
             return null;
         }
 
@@ -81,13 +82,13 @@ internal sealed class CommandBus(Dispatcher dispatcher, IServiceProvider service
     public ValueTask ExecuteAsync(ICommand command, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
-        return dispatcher.Command(command.GetType()).InvokeAsync(command, services, cancellationToken);
+        return dispatcher.Command(command).InvokeAsync(command, services, cancellationToken);
     }
 
     public ValueTask<TResult> ExecuteAsync<TResult>(ICommand<TResult> command, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
-        return dispatcher.CommandWithResult<TResult>(command.GetType()).InvokeAsync(command, services, cancellationToken);
+        return dispatcher.CommandWithResult(command).InvokeAsync(command, services, cancellationToken);
     }
 }
 
@@ -97,7 +98,7 @@ internal sealed class QueryBus(Dispatcher dispatcher, IServiceProvider services)
     public ValueTask<TResult> ExecuteAsync<TResult>(IQuery<TResult> query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return dispatcher.Query<TResult>(query.GetType()).InvokeAsync(query, services, cancellationToken);
+        return dispatcher.Query(query).InvokeAsync(query, services, cancellationToken);
     }
 }
 
@@ -107,7 +108,7 @@ internal sealed class EventBus(Dispatcher dispatcher, IServiceProvider services)
     public ValueTask PublishAsync(IEvent @event, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(@event);
-        var invoker = dispatcher.Event(@event.GetType());
+        var invoker = dispatcher.Event(@event);
         return invoker is null ? default : invoker.PublishAsync(@event, services, dispatcher.EventPublishStrategy, cancellationToken);
     }
 }

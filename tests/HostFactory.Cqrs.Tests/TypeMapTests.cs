@@ -1,0 +1,82 @@
+namespace HostFactory.Cqrs.Tests;
+
+public sealed class TypeMapTests
+{
+    [Fact]
+    public void Find_WhenManyTypesAreMapped_ReturnsEachInstancesOwnValue()
+    {
+        var samples = Samples(400);
+        var map = new TypeMap<string>(samples.Select(s => KeyValuePair.Create(s.GetType(), s.GetType().FullName!)));
+
+        samples.Should().AllSatisfy(sample => map.Find(sample).Should().Be(sample.GetType().FullName));
+    }
+
+    [Fact]
+    public void Find_WhenTypeIsNotMapped_ReturnsNull()
+    {
+        var samples = Samples(400);
+        var mapped = samples.Where((_, i) => i % 2 == 0).ToArray();
+        var unmapped = samples.Where((_, i) => i % 2 == 1).ToArray();
+        var map = new TypeMap<string>(mapped.Select(s => KeyValuePair.Create(s.GetType(), s.GetType().FullName!)));
+
+        unmapped.Should().AllSatisfy(sample => map.Find(sample).Should().BeNull());
+        mapped.Should().AllSatisfy(sample => map.Find(sample).Should().Be(sample.GetType().FullName));
+    }
+
+    [Fact]
+    public void Find_WhenOnlyABaseTypeIsMapped_ReturnsNull()
+    {
+        var map = new TypeMap<string>([KeyValuePair.Create(typeof(Exception), "exception")]);
+
+        map.Find(new Exception()).Should().Be("exception");
+        map.Find(new InvalidOperationException()).Should().BeNull("the map matches exact runtime types, as dispatch does");
+    }
+
+    [Fact]
+    public void Find_WhenInstanceIsABoxedStruct_MatchesTheStructType()
+    {
+        var map = new TypeMap<string>([KeyValuePair.Create(typeof(int), "int"), KeyValuePair.Create(typeof(long), "long")]);
+
+        map.Find(42).Should().Be("int");
+        map.Find(42L).Should().Be("long");
+        map.Find((short)42).Should().BeNull();
+    }
+
+    [Fact]
+    public void Find_WhenMapIsEmpty_ReturnsNull()
+    {
+        var map = new TypeMap<string>([]);
+
+        map.Find(new object()).Should().BeNull();
+        map.Find("text").Should().BeNull();
+    }
+
+    /// <summary>
+    /// Empty arrays of the core library's public types: real, distinct runtime types, enough of them that table slots
+    /// collide and probing is exercised.
+    /// </summary>
+    private static object[] Samples(int count) =>
+        typeof(object).Assembly.GetExportedTypes()
+            .Where(t => !t.ContainsGenericParameters && !t.IsByRefLike && !t.IsPointer && t != typeof(void))
+            .OrderBy(t => t.FullName, StringComparer.Ordinal)
+            .Select(TryEmptyArray)
+            .OfType<object>()
+            .Take(count)
+            .ToArray();
+
+    private static object? TryEmptyArray(Type elementType)
+    {
+        try
+        {
+            return Array.CreateInstance(elementType, 0);
+        }
+        catch (NotSupportedException)
+        {
+            return null;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+}
