@@ -21,7 +21,11 @@ public static class BuiltInBehaviorOrder
 internal sealed class DiagnosticsBehavior<TMessage, TResult> : IPipelineBehavior<TMessage, TResult>, IConditionalBehavior
     where TMessage : notnull
 {
-    public bool IsActive => CqrsDiagnostics.Source.HasListeners() || CqrsDiagnostics.Duration.Enabled;
+    public bool IsActive => CqrsDiagnostics.IsListening;
+
+    public bool WokenByDiagnostics => true;
+
+    public ILogger? WokenByLogger => null;
 
     public async ValueTask<TResult> HandleAsync(TMessage message, MessageHandlerDelegate<TMessage, TResult> next, CancellationToken cancellationToken)
     {
@@ -68,6 +72,11 @@ internal sealed class LoggingBehavior<TMessage, TResult>(ILoggerFactory? loggerF
     private readonly ILogger _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(CqrsDiagnostics.Name);
 
     public bool IsActive => _logger.IsEnabled(LogLevel.Debug);
+
+    public bool WokenByDiagnostics => false;
+
+    // Without a logger factory the null logger never enables a level: nothing can wake this behaviour.
+    public ILogger? WokenByLogger => ReferenceEquals(_logger, NullLogger.Instance) ? null : _logger;
 
     public async ValueTask<TResult> HandleAsync(TMessage message, MessageHandlerDelegate<TMessage, TResult> next, CancellationToken cancellationToken)
     {

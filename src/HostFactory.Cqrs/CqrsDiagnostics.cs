@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
 
 namespace HostFactory.Cqrs;
 
@@ -28,12 +30,25 @@ public static class CqrsDiagnostics
 
     internal static readonly Histogram<double> Duration = Meter.CreateHistogram<double>(
         DurationInstrument, unit: "s", description: "Time taken to dispatch a command or query through its pipeline and handler.");
+
+    /// <summary>True while an activity listener or a meter listener wants the bus's traces or measurements.</summary>
+    internal static bool IsListening
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Source.HasListeners() || Duration.Enabled;
+    }
 }
 
 /// <summary>A built-in behaviour that does nothing unless someone listens; the dispatcher skips it then.</summary>
 internal interface IConditionalBehavior
 {
     bool IsActive { get; }
+
+    /// <summary>True when tracing or metrics listeners (<see cref="CqrsDiagnostics.IsListening"/>) wake it.</summary>
+    bool WokenByDiagnostics { get; }
+
+    /// <summary>The logger whose Debug level wakes it; null when no logger can.</summary>
+    ILogger? WokenByLogger { get; }
 }
 
 /// <summary>The message type's name, computed once per type for tags and log records.</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HostFactory.Cqrs;
@@ -20,6 +21,22 @@ internal abstract class EventInvoker
     public abstract ValueTask PublishAsync(IEvent @event, IServiceProvider services, EventPublishStrategy strategy, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// The cast from the message to the invoker's message type. The dispatcher picks an invoker by the message's exact
+/// runtime type, so the cast cannot fail; a checked cast in shared generic code looks the type up on every call.
+/// </summary>
+internal static class Exact<TMessage>
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TMessage Cast(object message)
+    {
+        System.Diagnostics.Debug.Assert(message.GetType() == typeof(TMessage), "The dispatcher matched the runtime type.");
+
+        // A struct message arrives boxed and is unboxed; the test is a constant the JIT removes.
+        return typeof(TMessage).IsValueType ? (TMessage)message : Unsafe.As<object, TMessage>(ref message);
+    }
+}
+
 internal sealed class VoidCommandInvoker<TCommand>(HandlerRegistration registration, CqrsRegistry registry, IServiceProvider root) : VoidCommandInvoker
     where TCommand : ICommand
 {
@@ -28,7 +45,7 @@ internal sealed class VoidCommandInvoker<TCommand>(HandlerRegistration registrat
 
     public override ValueTask InvokeAsync(ICommand command, IServiceProvider services, CancellationToken cancellationToken)
     {
-        var typed = (TCommand)command;
+        var typed = Exact<TCommand>.Cast(command);
         var handler = _slot.Handler(services);
         return _slot.CanBypass
             ? handler.HandleAsync(typed, cancellationToken)
@@ -74,7 +91,7 @@ internal sealed class CommandInvoker<TCommand, TResult>(HandlerRegistration regi
 
     public override ValueTask<TResult> InvokeAsync(object message, IServiceProvider services, CancellationToken cancellationToken)
     {
-        var command = (TCommand)message;
+        var command = Exact<TCommand>.Cast(message);
         var handler = _slot.Handler(services);
         return _slot.CanBypass
             ? handler.HandleAsync(command, cancellationToken)
@@ -90,7 +107,7 @@ internal sealed class QueryInvoker<TQuery, TResult>(HandlerRegistration registra
 
     public override ValueTask<TResult> InvokeAsync(object message, IServiceProvider services, CancellationToken cancellationToken)
     {
-        var query = (TQuery)message;
+        var query = Exact<TQuery>.Cast(message);
         var handler = _slot.Handler(services);
         return _slot.CanBypass
             ? handler.HandleAsync(query, cancellationToken)
@@ -106,8 +123,8 @@ internal sealed class EventInvoker<TEvent>(IReadOnlyList<EventHandlerRegistratio
 
     public override ValueTask PublishAsync(IEvent @event, IServiceProvider services, EventPublishStrategy strategy, CancellationToken cancellationToken) =>
         strategy == EventPublishStrategy.Parallel
-            ? PublishInParallel((TEvent)@event, services, cancellationToken)
-            : PublishInSequence((TEvent)@event, services, cancellationToken);
+            ? PublishInParallel(Exact<TEvent>.Cast(@event), services, cancellationToken)
+            : PublishInSequence(Exact<TEvent>.Cast(@event), services, cancellationToken);
 
     private async ValueTask PublishInSequence(TEvent @event, IServiceProvider services, CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace HostFactory.Cqrs;
 
@@ -11,8 +12,11 @@ internal sealed class Pipeline<TMessage, TResult>
     private readonly Type[] _types;
     private readonly IPipelineBehavior<TMessage, TResult>?[] _singletons;
 
-    // Non-null when every behaviour is a built-in that can switch itself off: then a call with no listener skips them all.
-    private readonly IConditionalBehavior[]? _conditionals;
+    // When a call may skip every behaviour. With only built-ins that switch themselves off, what wakes them is read
+    // once here, so a call checks a flag and the loggers' level instead of asking each behaviour through an interface.
+    private readonly Bypass _bypass;
+    private readonly bool _watchesDiagnostics;
+    private readonly ILogger[] _loggers = [];
 
     public Pipeline(IReadOnlyList<BehaviorRegistration> behaviors, IServiceProvider root)
     {
@@ -25,10 +29,24 @@ internal sealed class Pipeline<TMessage, TResult>
             .Select(b => b.Lifetime == ServiceLifetime.Singleton ? (IPipelineBehavior<TMessage, TResult>)root.GetRequiredService(b.Type!) : null)
             .ToArray();
         AllSingleton = Array.TrueForAll(_singletons, s => s is not null);
-        if (AllSingleton && Array.TrueForAll(_singletons, s => s is IConditionalBehavior))
+        if (_types.Length == 0)
         {
-            _conditionals = _singletons.Cast<IConditionalBehavior>().ToArray();
+            _bypass = Bypass.Always;
         }
+        else if (AllSingleton && Array.TrueForAll(_singletons, s => s is IConditionalBehavior))
+        {
+            var conditionals = _singletons.Cast<IConditionalBehavior>().ToArray();
+            _bypass = Bypass.WhenNobodyListens;
+            _watchesDiagnostics = Array.Exists(conditionals, c => c.WokenByDiagnostics);
+            _loggers = conditionals.Select(c => c.WokenByLogger).OfType<ILogger>().Distinct().ToArray();
+        }
+    }
+
+    private enum Bypass : byte
+    {
+        Never,
+        Always,
+        WhenNobodyListens,
     }
 
     /// <summary>True when no behaviour is a per-scope or per-call instance, so a chain over a singleton handler can be built once.</summary>
@@ -40,20 +58,19 @@ internal sealed class Pipeline<TMessage, TResult>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get
         {
-            if (_types.Length == 0)
+            if (_bypass != Bypass.WhenNobodyListens)
             {
-                return true;
+                return _bypass == Bypass.Always;
             }
 
-            var conditionals = _conditionals;
-            if (conditionals is null)
+            if (_watchesDiagnostics && CqrsDiagnostics.IsListening)
             {
                 return false;
             }
 
-            foreach (var behavior in conditionals)
+            foreach (var logger in _loggers)
             {
-                if (behavior.IsActive)
+                if (logger.IsEnabled(LogLevel.Debug))
                 {
                     return false;
                 }
@@ -180,6 +197,8 @@ internal sealed class HandlerSlot<TMessage, THandler, TResult>(
     where TMessage : notnull
     where THandler : class
 {
+    private readonly Type _handlerType = registration.ImplementationType;
+    private readonly nint _handlerTypeHandle = registration.ImplementationType.TypeHandle.Value;
     private THandler? _singletonHandler;
     private Pipeline<TMessage, TResult>? _pipeline;
     private MessageHandlerDelegate<TMessage, TResult>? _singletonChain;
@@ -208,7 +227,13 @@ internal sealed class HandlerSlot<TMessage, THandler, TResult>(
     {
         if (registration.Lifetime != ServiceLifetime.Singleton)
         {
-            return (THandler)services.GetRequiredService(registration.ImplementationType);
+            // GetService rather than GetRequiredService: the extension first asks whether the provider implements
+            // ISupportRequiredService, an interface cast that Microsoft's container fails on every call.
+            var handler = services.GetService(_handlerType) ?? ThrowHelper.HandlerNotResolved(_handlerType);
+
+            // The registered class implements THandler (the scan checked it): when the container returned exactly that
+            // class, skip the checked cast, which in shared generic code looks THandler up on every call.
+            return Type.GetTypeHandle(handler).Value == _handlerTypeHandle ? Unsafe.As<THandler>(handler) : (THandler)handler;
         }
 
         // Benign race: every thread resolves the same singleton instance.

@@ -11,6 +11,11 @@ internal static class ThrowHelper
         throw new HandlerNotFoundException(messageType, scanned);
 
     [DoesNotReturn]
+    public static object HandlerNotResolved(Type handlerType) =>
+        throw new InvalidOperationException(
+            $"The container returned no {TypeNames.Describe(handlerType)}: AddCqrs registered it as a handler; was that registration removed?");
+
+    [DoesNotReturn]
     public static void Registration(Type type, string message) =>
         throw new HandlerRegistrationException(type, message);
 

@@ -2,6 +2,7 @@ using HostFactory.Cqrs.Tests.Fixtures.Dispatch;
 using HostFactory.Cqrs.Tests.Fixtures.Unhandled;
 using HostFactory.Cqrs.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace HostFactory.Cqrs.Tests;
 
@@ -90,6 +91,20 @@ public sealed class CommandBusTests
 
         await bus.Awaiting(b => b.ExecuteAsync(new RecordCommand("root")).AsTask())
             .Should().ThrowExactlyAsync<InvalidOperationException>().WithMessage("*scoped*root*");
+        provider.GetRequiredService<Recorder>().Entries.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_WhenHandlerRegistrationWasRemoved_ThrowsNamingTheHandler()
+    {
+        var services = TestServices.For(typeof(RecordCommand));
+        services.RemoveAll<RecordCommandHandler>();
+        await using var provider = services.BuildStrict();
+        await using var scope = provider.CreateAsyncScope();
+        var bus = scope.ServiceProvider.GetRequiredService<ICommandBus>();
+
+        await bus.Awaiting(b => b.ExecuteAsync(new RecordCommand("lost")).AsTask())
+            .Should().ThrowExactlyAsync<InvalidOperationException>().WithMessage($"*{typeof(RecordCommandHandler).FullName}*");
         provider.GetRequiredService<Recorder>().Entries.Should().BeEmpty();
     }
 }

@@ -32,6 +32,25 @@ public sealed class DiagnosticsBehaviorTests
     }
 
     [Fact]
+    public async Task ExecuteAsync_WhenListenerAttachesBetweenDispatches_TracesFromThen()
+    {
+        var activities = new List<Activity>();
+        await using var provider = TestServices.For(typeof(TracedCommand)).BuildStrict();
+        await using var scope = provider.CreateAsyncScope();
+        var bus = scope.ServiceProvider.GetRequiredService<ICommandBus>();
+
+        await bus.ExecuteAsync(new TracedCommand());
+        using (ListenToActivities(activities, nameof(TracedCommand)))
+        {
+            await bus.ExecuteAsync(new TracedCommand());
+        }
+
+        await bus.ExecuteAsync(new TracedCommand());
+
+        activities.Should().ContainSingle("only the dispatch made while a listener was attached is traced");
+    }
+
+    [Fact]
     public async Task ExecuteAsync_WhenHandlerFailsUnderActivityListener_MarksActivityAsFailure()
     {
         var activities = new List<Activity>();

@@ -84,4 +84,23 @@ public sealed class LoggingBehaviorTests
         services.AddLogging(logging => logging.SetMinimumLevel(minimum).AddProvider(_logs));
         return services.BuildStrict();
     }
+
+    [Fact]
+    public async Task ExecuteAsync_WhenDebugIsSwitchedOnBetweenDispatches_LogsFromThen()
+    {
+        var debug = false;
+        var services = TestServices.For(typeof(LoggedCommand));
+        services.AddLogging(logging => logging.AddFilter((_, _, level) => level >= LogLevel.Information || debug).AddProvider(_logs));
+        await using var provider = services.BuildStrict();
+        await using var scope = provider.CreateAsyncScope();
+        var bus = scope.ServiceProvider.GetRequiredService<ICommandBus>();
+
+        await bus.ExecuteAsync(new LoggedCommand());
+        debug = true;
+        await bus.ExecuteAsync(new LoggedCommand());
+        debug = false;
+        await bus.ExecuteAsync(new LoggedCommand());
+
+        _logs.Records.Should().ContainSingle("only the dispatch made while Debug was on is logged");
+    }
 }

@@ -1,7 +1,9 @@
 using HostFactory.Cqrs.Tests.Fixtures.Dispatch;
+using HostFactory.Cqrs.Tests.Fixtures.Substitution;
 using HostFactory.Cqrs.Tests.Fixtures.Unhandled;
 using HostFactory.Cqrs.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace HostFactory.Cqrs.Tests;
 
@@ -44,5 +46,25 @@ public sealed class QueryBusTests
 
         await bus.Awaiting(b => b.ExecuteAsync(new EchoQuery("x")).AsTask())
             .Should().ThrowExactlyAsync<HandlerNotFoundException>();
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_WhenApplicationRegistersASubclassForTheHandler_RunsTheSubclass()
+    {
+        var services = TestServices.For(typeof(Greet));
+        services.Replace(ServiceDescriptor.Scoped<GreetHandler, ShoutingGreetHandler>());
+        await using var provider = services.BuildStrict();
+        await using var scope = provider.CreateAsyncScope();
+
+        var answer = await scope.ServiceProvider.GetRequiredService<IQueryBus>().ExecuteAsync(new Greet("ada"));
+
+        answer.Should().Be("HELLO ADA");
+    }
+
+    /// <summary>Outside the fixture's namespace, so the scan does not see it: only the application's registration does.</summary>
+    private sealed class ShoutingGreetHandler : GreetHandler
+    {
+        public override async ValueTask<string> HandleAsync(Greet query, CancellationToken cancellationToken) =>
+            (await base.HandleAsync(query, cancellationToken)).ToUpperInvariant();
     }
 }
