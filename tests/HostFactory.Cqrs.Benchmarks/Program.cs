@@ -1,3 +1,10 @@
 using BenchmarkDotNet.Running;
+using HostFactory.Cqrs.Benchmarks;
 
-BenchmarkSwitcher.FromAssembly(typeof(HostFactory.Cqrs.Benchmarks.DispatchBenchmarks).Assembly).Run(args);
+if (args is ["breakdown"])
+{
+    ScopedDispatchBreakdown.Run(Console.Out);
+    return;
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(DispatchBenchmarks).Assembly).Run(args);
