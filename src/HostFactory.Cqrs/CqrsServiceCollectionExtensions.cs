@@ -96,7 +96,8 @@ public static class CqrsServiceCollectionExtensions
         // The buses are bound to the scope they are resolved from, as scoped services would be. They are registered
         // transient because they hold no state and a transient resolve skips the scope's lock and instance dictionary:
         // creating a scope and dispatching through a scoped-registered bus measured 1.68x the hand-written
-        // "create scope, resolve handler, call"; transient measured 1.28x (docs/benchmarks.md).
+        // "create scope, resolve handler, call"; transient measures 1.28-1.31x. Registered by type, not by a factory
+        // delegate: the container's compiled constructor call is 2-4 ns cheaper (docs/benchmarks.md).
         services.TryAddTransient<ICommandBus, CommandBus>();
         services.TryAddTransient<IQueryBus, QueryBus>();
         services.TryAddTransient<IEventBus, EventBus>();
