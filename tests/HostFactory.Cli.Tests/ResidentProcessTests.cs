@@ -225,6 +225,19 @@ public sealed class ResidentProcessTests
     }
 
     [Fact]
+    public async Task ResidentVerb_WhenTheWorkDirectoryIsGone_EndsAtOnceWithoutCreatingIt()
+    {
+        await using var hf = await HostFactoryInstallation.CreateAsync(resident: true);
+        Directory.Exists(hf.WorkDirectory).Should().BeFalse("no call has run yet");
+
+        var late = await hf.RunCliAsync("resident");
+
+        late.ExitCode.Should().Be(0, late.ToString());
+        Directory.Exists(hf.WorkDirectory).Should().BeFalse();
+        hf.LiveResidentProcesses().Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task ResidentProcess_WhenSentSomethingThatIsNotACall_DropsItAndKeepsServing()
     {
         await using var hf = await HostFactoryInstallation.CreateAsync(resident: true);

@@ -57,6 +57,13 @@ internal sealed class ResidentServer
             return ExitCodes.ConfigurationError;
         }
 
+        // Started by a call that has just used the work directory: if it is gone now (an installation removed, a test's
+        // temp directory deleted), there is nothing to serve, and creating it again would leave litter behind.
+        if (!Directory.Exists(paths.WorkDirectory))
+        {
+            return ExitCodes.Success;
+        }
+
         Directory.CreateDirectory(endpoint.Directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         if ((File.GetUnixFileMode(endpoint.Directory) & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
         {
