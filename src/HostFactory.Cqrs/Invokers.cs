@@ -187,7 +187,7 @@ internal sealed class EventInvoker<TEvent>(IReadOnlyList<EventHandlerRegistratio
         var registration = _handlers[index];
         if (registration.Lifetime != ServiceLifetime.Singleton)
         {
-            return (IEventHandler<TEvent>)services.GetRequiredService(registration.ImplementationType);
+            return (IEventHandler<TEvent>)ScopedResolution.Resolve(services, registration.ImplementationType);
         }
 
         return _singletons[index] ??= (IEventHandler<TEvent>)root.GetRequiredService(registration.ImplementationType);

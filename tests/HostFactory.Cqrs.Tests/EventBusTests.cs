@@ -3,6 +3,7 @@ using HostFactory.Cqrs.Tests.Fixtures.FailingEvents;
 using HostFactory.Cqrs.Tests.Fixtures.ParallelEvents;
 using HostFactory.Cqrs.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace HostFactory.Cqrs.Tests;
 
@@ -111,5 +112,22 @@ public sealed class EventBusTests
 
         await scope.ServiceProvider.GetRequiredService<IEventBus>().Awaiting(b => b.PublishAsync(null!).AsTask())
             .Should().ThrowExactlyAsync<ArgumentNullException>();
+    }
+
+    [Fact]
+    public async Task PublishAsync_WhenAHandlerRegistrationWasRemoved_RunsTheOthersThenThrowsNamingIt()
+    {
+        var services = TestServices.For(typeof(MachineProvisioned));
+        services.RemoveAll<BillingHandler>();
+        await using var provider = services.BuildStrict();
+        await using var scope = provider.CreateAsyncScope();
+
+        var thrown = await scope.ServiceProvider.GetRequiredService<IEventBus>()
+            .Awaiting(b => b.PublishAsync(new MachineProvisioned("m-1")).AsTask())
+            .Should().ThrowExactlyAsync<EventHandlerException>();
+
+        thrown.Which.InnerExceptions.Should().ContainSingle()
+            .Which.Should().BeOfType<InvalidOperationException>().Which.Message.Should().Contain(typeof(BillingHandler).FullName);
+        provider.GetRequiredService<Recorder>().Entries.Where(e => e.EndsWith('>')).Should().BeEquivalentTo("inventory>", "notification>");
     }
 }

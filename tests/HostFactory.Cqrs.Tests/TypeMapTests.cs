@@ -51,6 +51,27 @@ public sealed class TypeMapTests
         map.Find("text").Should().BeNull();
     }
 
+    [Fact]
+    public void TypeHandleOf_OnThisRuntime_ReadsTheObjectHeader()
+    {
+        TypeHandle.ReadsHeader.Should().BeTrue("CoreCLR keeps the method table pointer in an object's first word");
+    }
+
+    [Fact]
+    public void TypeHandleOf_ForAssortedObjects_EqualsTheDocumentedTypeHandle()
+    {
+        object[] objects =
+        [
+            new object(), "text", string.Empty, 42, 42L, 4.2m, (short)1, Guid.NewGuid(), DateTime.UnixEpoch, (int?)7,
+            new List<string>(), new Dictionary<int, object>(), KeyValuePair.Create(1, "one"), (1, "tuple"),
+            new InvalidOperationException(), new Uri("http://localhost/"), typeof(string), new Action(() => { }),
+            new TypeMapTests(), new StringComparer[1], Array.Empty<int>(), new int[2, 2],
+            .. Samples(50),
+        ];
+
+        objects.Should().AllSatisfy(o => TypeHandle.Of(o).Should().Be(Type.GetTypeHandle(o).Value, o.GetType().FullName));
+    }
+
     /// <summary>
     /// Empty arrays of the core library's public types: real, distinct runtime types, enough of them that table slots
     /// collide and probing is exercised.
