@@ -131,6 +131,35 @@ public sealed class MachineProviderRegistryTests : IDisposable
     }
 
     [Fact]
+    public void Start_WhenTheAssemblyFileIsNotAnAssembly_FailsNamingThePath()
+    {
+        var notAnAssembly = Path.Combine(_host.Directory, "plugins", "broken.dll");
+        Directory.CreateDirectory(Path.GetDirectoryName(notAnAssembly)!);
+        File.WriteAllText(notAnAssembly, "not a portable executable");
+
+        var act = () => _host.Start("""[ { "name": "b", "type": "broken", "assembly": "plugins/broken.dll" } ]""");
+
+        act.Should().Throw<ProviderLoadException>()
+            .Where(e => e.Failure == ProviderLoadFailure.AssemblyLoadFailed)
+            .WithMessage($"*Plugin assembly '{notAnAssembly}' could not be loaded: *");
+    }
+
+    [Theory]
+    [InlineData("not-a-provider", false, "does not implement HostFactory.Domain.Providers.IMachineProvider")]
+    [InlineData("Bad_Name", true, "claims the type name 'Bad_Name', which is not 1 to 64 characters of a-z 0-9 - starting with a letter or digit")]
+    public void Start_WhenAMarkedClassCannotServe_FailsNamingTheClassAndWhy(string typeName, bool implementsProvider, string problem)
+    {
+        var path = Path.Combine(_host.Directory, "plugins", "Emitted.Plugin.dll");
+        EmittedPlugin.Save(path, typeName, implementsProvider);
+
+        var act = () => _host.Start($$"""[ { "name": "e", "type": "{{typeName}}", "assembly": "plugins/Emitted.Plugin.dll" } ]""");
+
+        act.Should().Throw<ProviderLoadException>()
+            .Where(e => e.Failure == ProviderLoadFailure.InvalidProviderClass)
+            .WithMessage($"*Class Emitted.Plugin.MarkedProvider in plugin assembly '{path}' is marked [MachineProvider(\"{typeName}\")] but {problem}.");
+    }
+
+    [Fact]
     public void Start_WhenTwoAssembliesClaimOneTypeName_FailsNamingBoth()
     {
         var copy = Path.Combine(_host.Directory, "copy", "HostFactory.Providers.SamplePlugin.dll");
