@@ -69,7 +69,7 @@ internal sealed class TypeMap<TValue>
     private readonly record struct Entry(nint Handle, Type? Key, TValue? Value);
 }
 
-/// <summary>An object's type handle, read without materialising its <see cref="Type"/>.</summary>
+/// <summary>An object's type handle, read from the object without materialising its <see cref="Type"/>.</summary>
 internal static class TypeHandle
 {
     // CoreCLR and NativeAOT keep an object's method table pointer in its first word, and a class's RuntimeTypeHandle is
@@ -84,15 +84,14 @@ internal static class TypeHandle
     /// <c>Type.GetTypeHandle</c> calls <see cref="object.GetType"/>, about 0.7 ns a call; this is one read.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static nint Of(object instance) =>
-        HeaderIsTypeHandle ? Unsafe.Add(ref Unsafe.As<byte, nint>(ref Unsafe.As<RawData>(instance).Data), -1) : Type.GetTypeHandle(instance).Value;
+    public static nint Of(object instance) => HeaderIsTypeHandle ? ReadHeader(instance) : Type.GetTypeHandle(instance).Value;
 
     private static bool CheckHeader()
     {
         object[] samples = [new object(), "text", new RawData(), 42, new List<int>()];
         foreach (var sample in samples)
         {
-            if (Unsafe.Add(ref Unsafe.As<byte, nint>(ref Unsafe.As<RawData>(sample).Data), -1) != Type.GetTypeHandle(sample).Value)
+            if (ReadHeader(sample) != Type.GetTypeHandle(sample).Value)
             {
                 return false;
             }
@@ -100,6 +99,11 @@ internal static class TypeHandle
 
         return true;
     }
+
+    // An object's fields start one word after its method table pointer, so one word back from the first field is that
+    // pointer. Read through a managed reference, not an address: a collection that moves the object cannot stale it.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static nint ReadHeader(object instance) => Unsafe.Add(ref Unsafe.As<byte, nint>(ref Unsafe.As<RawData>(instance).Data), -1);
 
     private sealed class RawData
     {
