@@ -1,5 +1,6 @@
+using System.Diagnostics;
+using System.Globalization;
 using HostFactory.Providers.Abstractions;
-
 using HostFactory.Providers.Testing;
 
 namespace HostFactory.Providers.Tests.Abstractions;
@@ -58,10 +59,19 @@ public sealed class ExternalCommandTests
     {
         var started = DateTime.UtcNow;
 
-        var result = await ExternalCommand.RunAsync(["/bin/sh", "-c", "sleep 30 & echo done"], null, TimeSpan.FromSeconds(20), CancellationToken.None);
+        var result = await ExternalCommand.RunAsync(["/bin/sh", "-c", "sleep 30 & echo $!"], null, TimeSpan.FromSeconds(20), CancellationToken.None);
 
-        result.StandardOutput.Should().StartWith("done");
-        (DateTime.UtcNow - started).Should().BeLessThan(TimeSpan.FromSeconds(10));
+        var daemon = Process.GetProcessById(int.Parse(result.StandardOutput.Trim(), CultureInfo.InvariantCulture));
+        try
+        {
+            (DateTime.UtcNow - started).Should().BeLessThan(TimeSpan.FromSeconds(10));
+            daemon.HasExited.Should().BeFalse("the daemon still holds the program's stdout");
+        }
+        finally
+        {
+            // Not left running for half a minute after the test run.
+            daemon.Kill();
+        }
     }
 
     [Fact]
