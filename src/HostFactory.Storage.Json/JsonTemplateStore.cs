@@ -23,6 +23,14 @@ internal sealed class JsonTemplateStore(JsonStorage storage) : ITemplateStore, I
         template.MarkPersisted(version);
     }
 
+    public async Task<IDisposable> LockCapacityAsync(TemplateId id, CancellationToken cancellationToken)
+    {
+        // A named lock, not the template's stripe: the holder saves a request meanwhile, whose stripe may be the same one.
+        var checkedId = FileNames.CheckId(Kind.IdKind, id.Value);
+        storage.EnsureInitialized();
+        return await storage.Locks.AcquireNamedAsync($"capacity-{checkedId}.lock", $"the capacity of template '{checkedId}'", cancellationToken);
+    }
+
     public Task DeleteAsync(Template template, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(template);

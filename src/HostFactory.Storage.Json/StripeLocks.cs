@@ -53,22 +53,7 @@ internal sealed class StripeLocks(string directory, TimeSpan timeout)
         {
             foreach (var stripe in stripes.Distinct().Order())
             {
-                var path = PathOf(stripe);
-                var pause = TimeSpan.FromMilliseconds(1);
-                SafeFileHandle? handle;
-                while ((handle = TryOpen(path)) is null)
-                {
-                    if (Stopwatch.GetElapsedTime(started) >= Timeout)
-                    {
-                        throw new StorageLockTimeoutException(subject, path, Timeout);
-                    }
-
-                    // Jitter keeps processes that collided from retrying in lockstep.
-                    await Task.Delay(pause + TimeSpan.FromMicroseconds(Random.Shared.Next(500)), cancellationToken);
-                    pause = pause * 2 < MaxPause ? pause * 2 : MaxPause;
-                }
-
-                held.Add(handle);
+                held.Add(await WaitForAsync(PathOf(stripe), started, subject, cancellationToken));
             }
 
             return held;
@@ -78,6 +63,20 @@ internal sealed class StripeLocks(string directory, TimeSpan timeout)
             held.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Takes the lock file <paramref name="name"/> of the locks directory, one that is not a stripe: for a lock held
+    /// while stripes are taken (a stripe taken twice by one holder would wait for itself). Polls like
+    /// <see cref="AcquireAsync"/>.
+    /// </summary>
+    /// <exception cref="StorageLockTimeoutException">The lock stayed held by another holder past the timeout.</exception>
+    /// <exception cref="StorageUnavailableException">The lock file cannot be opened.</exception>
+    public async ValueTask<HeldLocks> AcquireNamedAsync(string name, string subject, CancellationToken cancellationToken)
+    {
+        var held = new HeldLocks();
+        held.Add(await WaitForAsync(Path.Join(Directory, name), Stopwatch.GetTimestamp(), subject, cancellationToken));
+        return held;
     }
 
     /// <summary>Takes all the locks without waiting, or none: null when any is held elsewhere (used by recovery, which must not block).</summary>
@@ -96,6 +95,25 @@ internal sealed class StripeLocks(string directory, TimeSpan timeout)
         }
 
         return held;
+    }
+
+    private async ValueTask<SafeFileHandle> WaitForAsync(string path, long started, string subject, CancellationToken cancellationToken)
+    {
+        var pause = TimeSpan.FromMilliseconds(1);
+        SafeFileHandle? handle;
+        while ((handle = TryOpen(path)) is null)
+        {
+            if (Stopwatch.GetElapsedTime(started) >= Timeout)
+            {
+                throw new StorageLockTimeoutException(subject, path, Timeout);
+            }
+
+            // Jitter keeps processes that collided from retrying in lockstep.
+            await Task.Delay(pause + TimeSpan.FromMicroseconds(Random.Shared.Next(500)), cancellationToken);
+            pause = pause * 2 < MaxPause ? pause * 2 : MaxPause;
+        }
+
+        return handle;
     }
 
     /// <summary>The lock file open with an exclusive lock, or null when another open file description holds it.</summary>

@@ -14,6 +14,8 @@ public sealed class InMemoryTemplateStore : ITemplateStore, ITemplateReader
     private readonly VersionedTable<TemplateId, TemplateSnapshot> _table =
         new("Template", static s => s.Version, static (s, version) => s with { Version = version });
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<TemplateId, SemaphoreSlim> _capacityLocks = new();
+
     /// <summary>How many templates were written so far.</summary>
     public int SaveCount => _table.SaveCount;
 
@@ -43,6 +45,14 @@ public sealed class InMemoryTemplateStore : ITemplateStore, ITemplateReader
     }
 
     /// <inheritdoc />
+    public async Task<IDisposable> LockCapacityAsync(TemplateId id, CancellationToken cancellationToken)
+    {
+        var gate = _capacityLocks.GetOrAdd(id, static _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        return new Release(gate);
+    }
+
+    /// <inheritdoc />
     public Task DeleteAsync(Template template, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(template);
@@ -57,4 +67,18 @@ public sealed class InMemoryTemplateStore : ITemplateStore, ITemplateReader
     public Task<IReadOnlyList<TemplateSnapshot>> ListAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<TemplateSnapshot>>(
             _table.Where(static _ => true).OrderBy(t => t.CreatedAt).ThenBy(t => t.Id.Value, StringComparer.Ordinal).ToList());
+
+    /// <summary>Releases a capacity lock once, however often it is disposed.</summary>
+    private sealed class Release(SemaphoreSlim gate) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                gate.Release();
+            }
+        }
+    }
 }

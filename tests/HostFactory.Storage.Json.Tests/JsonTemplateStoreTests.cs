@@ -167,4 +167,54 @@ public sealed class JsonTemplateStoreTests : IDisposable
 
         listed.Select(t => t.Id.Value).Should().Equal("a-template", "b-template", "0-later");
     }
+
+    [Fact]
+    public async Task LockCapacityAsync_WhileHeld_MakesTheNextHolderWaitUntilItIsReleased()
+    {
+        var id = new TemplateId("capacity-tmpl");
+        var first = await _storage.Templates.LockCapacityAsync(id, default);
+
+        var second = _storage.Templates.LockCapacityAsync(id, default);
+        var otherTemplate = await _storage.Templates.LockCapacityAsync(new TemplateId("other-tmpl"), default);
+        await Task.Delay(200);
+
+        second.IsCompleted.Should().BeFalse("one holder at a time per template");
+        otherTemplate.Dispose();
+        first.Dispose();
+        (await second.WaitAsync(TimeSpan.FromSeconds(10))).Dispose();
+    }
+
+    [Fact]
+    public async Task LockCapacityAsync_WhileHeld_LetsTheHolderSaveAnyRequest()
+    {
+        // The capacity lock is a file of its own, not a stripe: saving while holding it never waits for itself.
+        using var storage = new StorageFixture(_directory.Combine("short-locks"), lockTimeout: TimeSpan.FromMilliseconds(500));
+        using (await storage.Templates.LockCapacityAsync(new TemplateId("busy-tmpl"), default))
+        {
+            for (var i = 0; i < 40; i++)
+            {
+                await storage.Requests.SaveAsync(TestData.NewAcquire(_clock), default);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task LockCapacityAsync_WhenAnotherProcessKeepsIt_ThrowsStorageLockTimeoutNamingTheLockFile()
+    {
+        using var storage = new StorageFixture(_directory.Combine("held"), lockTimeout: TimeSpan.FromMilliseconds(300));
+        var lockPath = Path.Combine(storage.Engine.Locks.Directory, "capacity-held-tmpl.lock");
+        (await storage.Templates.LockCapacityAsync(new TemplateId("held-tmpl"), default)).Dispose();
+
+        // An open with FileShare.None is a separate flock holder, as another process's would be.
+        using (File.OpenHandle(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+        {
+            var act = () => storage.Templates.LockCapacityAsync(new TemplateId("held-tmpl"), default);
+
+            var thrown = (await act.Should().ThrowAsync<StorageLockTimeoutException>()).Which;
+            thrown.LockPath.Should().Be(lockPath);
+            thrown.Message.Should().Contain("the capacity of template 'held-tmpl'");
+        }
+
+        (await storage.Templates.LockCapacityAsync(new TemplateId("held-tmpl"), default)).Dispose();
+    }
 }

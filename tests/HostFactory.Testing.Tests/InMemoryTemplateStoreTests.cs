@@ -96,4 +96,35 @@ public sealed class InMemoryTemplateStoreTests
 
         listed.Select(t => t.Id.Value).Should().Equal("a", "b", "0-later");
     }
+
+    [Fact]
+    public async Task LockCapacityAsync_WhileHeld_MakesTheNextHolderWaitAndADoubleReleaseCountsOnce()
+    {
+        var id = new TemplateId("t1");
+        var first = await _store.LockCapacityAsync(id, default);
+        var second = _store.LockCapacityAsync(id, default);
+        (await _store.LockCapacityAsync(new TemplateId("t2"), default)).Dispose();
+
+        second.IsCompleted.Should().BeFalse("one holder at a time per template");
+        first.Dispose();
+        first.Dispose();
+        var held = await second.WaitAsync(TimeSpan.FromSeconds(10));
+        var third = _store.LockCapacityAsync(id, default);
+
+        third.IsCompleted.Should().BeFalse("the first holder's second release gave nothing back");
+        held.Dispose();
+        (await third.WaitAsync(TimeSpan.FromSeconds(10))).Dispose();
+    }
+
+    [Fact]
+    public async Task LockCapacityAsync_WhenCancelledWhileWaiting_ThrowsAndLeavesTheLockToItsHolder()
+    {
+        var id = new TemplateId("t1");
+        using var held = await _store.LockCapacityAsync(id, default);
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+
+        var waiting = () => _store.LockCapacityAsync(id, cancellation.Token);
+
+        await waiting.Should().ThrowAsync<OperationCanceledException>();
+    }
 }

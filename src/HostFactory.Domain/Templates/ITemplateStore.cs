@@ -21,6 +21,16 @@ public interface ITemplateStore
     /// </exception>
     Task SaveAsync(Template template, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Takes the template's capacity lock and holds it until the result is disposed: one holder at a time per template,
+    /// across threads and processes. Whoever decides whether new machines fit the template's <c>maxNumber</c> holds it
+    /// from counting what the template already uses until the new request is saved, so two requests cannot both be
+    /// given the same room.
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while waiting.</exception>
+    /// <remarks>A store bounds the wait and throws its own timeout exception when the lock stays held past it.</remarks>
+    Task<IDisposable> LockCapacityAsync(TemplateId id, CancellationToken cancellationToken);
+
     /// <summary>Deletes the template if the stored version equals its <see cref="AggregateRoot{TId}.Version"/>.</summary>
     /// <exception cref="ConcurrencyException">The stored version differs, or the template is no longer stored.</exception>
     Task DeleteAsync(Template template, CancellationToken cancellationToken);
