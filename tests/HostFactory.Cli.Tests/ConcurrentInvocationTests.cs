@@ -104,6 +104,33 @@ public partial class ConcurrentInvocationTests : IAsyncLifetime
         lines.Count(l => l.Contains(" answered in ", StringComparison.Ordinal)).Should().Be(_calls.Count + 3);
     }
 
+    [Fact]
+    public async Task Scripts_WhenRequestsForOneTemplateOverlap_AcceptOnlyWhatItsMaxNumberAllows()
+    {
+        const int Overlapping = 6;
+
+        var results = await Task.WhenAll(Enumerable.Range(0, Overlapping).Select(_ => Task.Run(() =>
+            _hf.RunScriptAsync("requestMachines", """{"template": {"templateId": "e2e-small", "machineCount": 1}}"""))));
+
+        // e2e-small allows 2 machines: whatever the timing, two requests get in and every other one is told why not.
+        var all = string.Join(Environment.NewLine, results.Select(r => r.ToString()));
+        var accepted = results.Where(r => r.ExitCode == 0).ToList();
+        accepted.Should().HaveCount(2, all);
+        results.Where(r => r.ExitCode != 0).Should().HaveCount(Overlapping - 2).And.OnlyContain(
+            r => r.ExitCode == 3 && r.ToString().Contains("Template 'e2e-small' allows 2 machine(s)", StringComparison.Ordinal), all);
+        foreach (var answer in accepted)
+        {
+            var requestId = Json.Parse(answer.StandardOutput).GetProperty("requestId").GetString()!;
+            (await PollUntilFinishedAsync(requestId)).GetProperty("status").GetString().Should().Be("complete");
+        }
+
+        var machines = await _hf.RunCliAsync("machines", "list", "--format", "json");
+        machines.ExitCode.Should().Be(0, machines.ToString());
+        Json.Parse(machines.StandardOutput).GetProperty("items").EnumerateArray()
+            .Where(m => m.GetProperty("status").GetString() != "terminated").Should().HaveCount(2);
+        _hf.LiveMachineProcesses().Should().HaveCount(2);
+    }
+
     private async Task<JsonElement> PollUntilFinishedAsync(string requestId)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);

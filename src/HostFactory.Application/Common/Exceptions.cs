@@ -82,14 +82,17 @@ public sealed class CapacityExceededException : OperationRefusedException
     /// <param name="requested">Machines asked for.</param>
     /// <param name="maxNumber">The template's limit.</param>
     /// <param name="activeMachines">Its machines that are active now.</param>
-    public CapacityExceededException(TemplateId templateId, int requested, int maxNumber, int activeMachines)
-        : base($"Template '{templateId}' allows {maxNumber} machine(s) and {activeMachines} are active: "
-            + $"{Math.Max(0, maxNumber - activeMachines)} more can be provisioned, not {requested}.")
+    /// <param name="pendingMachines">Machines that pending requests of the template asked for and do not have yet.</param>
+    public CapacityExceededException(TemplateId templateId, int requested, int maxNumber, int activeMachines, int pendingMachines = 0)
+        : base($"Template '{templateId}' allows {maxNumber} machine(s) and {activeMachines} are active"
+            + (pendingMachines > 0 ? $", {pendingMachines} more are being made for pending requests" : string.Empty)
+            + $": {Math.Max(0, maxNumber - activeMachines - pendingMachines)} more can be provisioned, not {requested}.")
     {
         TemplateId = templateId;
         Requested = requested;
         MaxNumber = maxNumber;
         ActiveMachines = activeMachines;
+        PendingMachines = pendingMachines;
     }
 
     /// <summary>The template.</summary>
@@ -103,6 +106,9 @@ public sealed class CapacityExceededException : OperationRefusedException
 
     /// <summary>Its machines that were active.</summary>
     public int ActiveMachines { get; }
+
+    /// <summary>Machines that pending requests of the template had asked for and did not have yet.</summary>
+    public int PendingMachines { get; }
 }
 
 /// <summary>No request has the id the caller named.</summary>

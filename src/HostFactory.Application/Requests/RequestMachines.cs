@@ -1,5 +1,6 @@
 using HostFactory.Application.Common;
 using HostFactory.Cqrs;
+using HostFactory.Domain.Common;
 using HostFactory.Domain.Machines;
 using HostFactory.Domain.Providers;
 using HostFactory.Domain.Requests;
@@ -10,8 +11,9 @@ namespace HostFactory.Application.Requests;
 /// <summary>
 /// Asks for <paramref name="Count"/> machines of a template (<c>requestMachines</c>). Before anything is saved it is
 /// refused with <see cref="TemplateNotFoundException"/>, <see cref="TemplateDisabledException"/>,
-/// <see cref="CapacityExceededException"/> (counting the template's active machines) or
-/// <see cref="UnknownProviderException"/>. After that the request exists, whatever the provider does: a provider error
+/// <see cref="UnknownProviderException"/> or <see cref="CapacityExceededException"/>. Capacity counts the template's
+/// active machines and the machines its pending requests asked for and do not have yet; the count and the new request's
+/// save happen under the template's capacity lock, so concurrent requests, from any process, never overfill it. After that the request exists, whatever the provider does: a provider error
 /// or exception with no machine made ends it failed with the provider's message; machines made before an error are
 /// all recorded. The provider is called once per request, never again.
 /// </summary>
@@ -46,12 +48,16 @@ public sealed record RequestMachinesResult(RequestId RequestId, RequestStatus St
 internal sealed class RequestMachinesHandler(
     ITemplateStore templates,
     IMachineStore machines,
+    IRequestReader requests,
     IMachineProviderRegistry providers,
     AggregateWriter writer,
     Provisioner provisioner,
     TimeProvider clock)
     : ICommandHandler<RequestMachines, RequestMachinesResult>
 {
+    // The largest page a request reader returns.
+    private const int PageSize = 1000;
+
     public async ValueTask<RequestMachinesResult> HandleAsync(RequestMachines command, CancellationToken cancellationToken)
     {
         var templateId = new TemplateId(command.TemplateId);
@@ -61,21 +67,63 @@ internal sealed class RequestMachinesHandler(
             throw new TemplateDisabledException(templateId);
         }
 
-        var active = await machines.CountActiveByTemplateAsync(templateId, cancellationToken);
-        if (template.AvailableCapacity(active) is { } available && command.Count > available)
-        {
-            throw new CapacityExceededException(templateId, command.Count, template.MaxNumber, active);
-        }
-
         var provider = providers.Get(template.ProviderName);
-
-        // Saved before the provider is called, so machines made are never unaccounted for.
         var request = Request.CreateAcquire(templateId, command.Count, template.RequestTimeout, clock);
-        await writer.InsertAsync(request, cancellationToken);
+        using (await templates.LockCapacityAsync(templateId, cancellationToken))
+        {
+            await EnsureRoomAsync(template, command.Count, cancellationToken);
+
+            // Saved before the provider is called, so machines made are never unaccounted for.
+            await writer.InsertAsync(request, cancellationToken);
+        }
 
         var outcome = await provisioner.ProvisionAsync(provider, request, template, command.Count, cancellationToken);
         var (saved, _) = await provisioner.TakeAsync(request, [], outcome.Made, command.Count, outcome.Problem, "the provider", cancellationToken);
         return new RequestMachinesResult(saved.Id, saved.Status, outcome.Made.Count, Describe(saved, outcome.Made.Count, command.Count, outcome.Error));
+    }
+
+    /// <exception cref="CapacityExceededException">The template's active and pending machines leave less room than <paramref name="count"/>.</exception>
+    private async Task EnsureRoomAsync(Template template, int count, CancellationToken cancellationToken)
+    {
+        if (template.MaxNumber == Template.Unlimited)
+        {
+            return;
+        }
+
+        // Pending requests first, active machines second. A request's machines are saved before it leaves pending, so
+        // whatever moves on between the two reads is counted twice rather than missed: the other order let a request
+        // that moved on in between count as neither.
+        var pending = await PendingMachinesAsync(template.Id, cancellationToken);
+        var active = await machines.CountActiveByTemplateAsync(template.Id, cancellationToken);
+        if (count > template.AvailableCapacity(active + pending))
+        {
+            throw new CapacityExceededException(template.Id, count, template.MaxNumber, active, pending);
+        }
+    }
+
+    /// <summary>
+    /// Machines the template's pending acquire requests asked for and have not been made yet. Machines already made for
+    /// such a request are active, so they are left out here rather than counted twice.
+    /// </summary>
+    private async Task<int> PendingMachinesAsync(TemplateId templateId, CancellationToken cancellationToken)
+    {
+        var total = 0;
+        Page<RequestSnapshot> page;
+        var offset = 0;
+        do
+        {
+            page = await requests.ListAsync(new RequestFilter(RequestKind.Acquire, RequestStatus.Pending, templateId, offset, PageSize), cancellationToken);
+            foreach (var pending in page.Items)
+            {
+                var made = await machines.ListByRequestAsync(pending.Id, cancellationToken);
+                total += Math.Max(0, pending.RequestedCount - made.Count(m => m.RequestId == pending.Id && m.IsActive));
+            }
+
+            offset += page.Items.Count;
+        }
+        while (page.Items.Count > 0 && offset < page.Total);
+
+        return total;
     }
 
     private static string Describe(Request request, int made, int asked, string? error) => request.Status switch

@@ -4,6 +4,7 @@ using HostFactory.Cqrs;
 using HostFactory.Domain.Machines;
 using HostFactory.Domain.Providers;
 using HostFactory.Domain.Requests;
+using HostFactory.Domain.Templates;
 using HostFactory.Testing;
 
 namespace HostFactory.Application.Tests.Requests;
@@ -87,6 +88,60 @@ public sealed class RequestMachinesTests : IAsyncLifetime
 
         thrown.Which.Message.Should().Be($"Template '{TestTemplates.DefaultId}' allows 3 machine(s) and 2 are active: 1 more can be provisioned, not 2.");
         (await _host.RequestAsync(1)).Status.Should().Be(RequestStatus.Provisioning, "exactly the room left is accepted");
+    }
+
+    [Fact]
+    public async Task RequestMachines_WhenAnotherRequestIsStillBeingMade_CountsWhatItAskedForAsTaken()
+    {
+        await _host.CreateTemplateAsync(TestTemplates.Definition(maxNumber: 3));
+        Exception? refused = null;
+        RequestMachinesResult? second = null;
+        _host.Provider.BeforeProvision = async (_, _) =>
+        {
+            // The first request is saved and pending, and nothing is made yet: two of the three machines are spoken for.
+            _host.Provider.BeforeProvision = null;
+            refused = await Record.ExceptionAsync(() => _host.RequestAsync(2).AsTask());
+            second = await _host.RequestAsync(1);
+        };
+
+        var first = await _host.RequestAsync(2);
+
+        refused.Should().BeOfType<CapacityExceededException>().Which.Message.Should().Be(
+            $"Template '{TestTemplates.DefaultId}' allows 3 machine(s) and 0 are active, 2 more are being made for pending requests: 1 more can be provisioned, not 2.");
+        first.Status.Should().Be(RequestStatus.Provisioning);
+        second!.Status.Should().Be(RequestStatus.Provisioning, "exactly the room left is accepted");
+        _host.Machines.All.Should().HaveCount(3);
+    }
+
+    [Fact]
+    public async Task RequestMachines_WhenAPendingRequestHasSomeMachinesAlready_CountsThemOnce()
+    {
+        // A process stopped after its provider made one of three machines: the request is pending and holds nothing yet.
+        await _host.CreateTemplateAsync(TestTemplates.Definition(maxNumber: 4));
+        var stuck = Request.CreateAcquire(new TemplateId(TestTemplates.DefaultId), 3, TimeSpan.FromMinutes(30), _host.Clock);
+        await _host.Requests.SaveAsync(stuck, default);
+        var template = (await _host.Templates.FindAsync(new TemplateId(TestTemplates.DefaultId), default))!.ToSnapshot();
+        var made = await _host.Provider.ProvisionAsync(new ProvisionRequest(stuck.Id, template, 1), default);
+        await _host.Machines.SaveAsync(Machine.Provision(MachineId.New(), stuck.Id, template.Id, FakeMachineProvider.DefaultName, made.Machines.Single(), _host.Clock), default);
+
+        var thrown = await FluentActions.Awaiting(() => _host.RequestAsync(2).AsTask()).Should().ThrowAsync<CapacityExceededException>();
+
+        thrown.Which.Message.Should().Be(
+            $"Template '{TestTemplates.DefaultId}' allows 4 machine(s) and 1 are active, 2 more are being made for pending requests: 1 more can be provisioned, not 2.");
+        (await _host.RequestAsync(1)).Status.Should().Be(RequestStatus.Provisioning, "exactly the room left is accepted");
+    }
+
+    [Fact]
+    public async Task RequestMachines_WhenAnEarlierRequestGotFewerThanAsked_CountsOnlyTheMachinesItHas()
+    {
+        await _host.CreateTemplateAsync(TestTemplates.Definition(maxNumber: 4));
+        _host.Provider.EnqueueProvision(ProvisionScript.Partial(1, "quota reached"));
+        (await _host.RequestAsync(3)).MachineCount.Should().Be(1);
+
+        // That request is provisioning with one machine; the provider is never asked again for the two it did not make.
+        var next = await _host.RequestAsync(3);
+
+        next.Status.Should().Be(RequestStatus.Provisioning);
     }
 
     [Fact]
