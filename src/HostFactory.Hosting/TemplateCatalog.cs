@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -10,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Win32.SafeHandles;
 
 namespace HostFactory.Hosting;
 
@@ -31,6 +33,8 @@ public sealed class TemplateCatalog(
     ILogger<TemplateCatalog>? logger = null)
 {
     private const string FingerprintFileName = "templates.imported.json";
+    private const string ImportLockFileName = "templates.import.lock";
+    private static readonly TimeSpan ImportLockTimeout = TimeSpan.FromSeconds(30);
     private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
 
     /// <summary>The templates file this catalog imports.</summary>
@@ -54,6 +58,15 @@ public sealed class TemplateCatalog(
 
         var fingerprint = Fingerprint(paths.TemplatesFile, text);
         var previous = ReadImported();
+        if (previous?.Fingerprint == fingerprint)
+        {
+            return TemplateImportResult.Unchanged;
+        }
+
+        // Host Factory may start several calls at once after the file changed: one imports, the others wait and then
+        // find the import done, instead of racing to create the same templates.
+        using var importLock = await LockImportAsync(cancellationToken);
+        previous = ReadImported();
         if (previous?.Fingerprint == fingerprint)
         {
             return TemplateImportResult.Unchanged;
@@ -99,6 +112,34 @@ public sealed class TemplateCatalog(
         }
 
         return new TemplateImportResult(created, updated, disabled);
+    }
+
+    /// <summary>Takes the work directory's import lock (an advisory <c>flock</c>, released if the holder dies).</summary>
+    /// <exception cref="TimeoutException">Another process held it for longer than any import takes.</exception>
+    private async Task<SafeFileHandle> LockImportAsync(CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(paths.WorkDirectory);
+        var path = Path.Combine(paths.WorkDirectory, ImportLockFileName);
+        var started = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            try
+            {
+                return File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException exception) when (exception.HResult is 11 or 35)
+            {
+                // EWOULDBLOCK (Linux 11, macOS 35): another process is importing.
+                if (Stopwatch.GetElapsedTime(started) > ImportLockTimeout)
+                {
+                    throw new TimeoutException(
+                        $"Another process has been importing '{paths.TemplatesFile}' for over {ImportLockTimeout.TotalSeconds:0} s (lock file '{path}'); is one stuck?",
+                        exception);
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(5), cancellationToken);
+            }
+        }
     }
 
     private static TemplateDefinition Definition(TemplateSnapshot template) => new(

@@ -23,6 +23,35 @@ public sealed class EmbeddingTests : IDisposable
     private readonly List<int> _pids = [];
 
     [Fact]
+    public async Task TemplateCatalog_WhenImportsOfOneFileOverlap_OneImportsAndTheOthersFindItDone()
+    {
+        var paths = WriteConfiguration();
+        using var first = Build(paths);
+        using var second = Build(paths);
+        var catalogs = new[] { first, second }.Select(h => h.Services.GetRequiredService<TemplateCatalog>()).ToArray();
+        (await catalogs[0].ImportIfChangedAsync()).Should().Be(new TemplateImportResult(1, 0, 0));
+        (await catalogs[1].ImportIfChangedAsync()).Should().Be(TemplateImportResult.Unchanged, "the first import is shared through the work directory");
+        var changed = (await File.ReadAllTextAsync(paths.TemplatesFile)).Replace("\"maxNumber\": 4", "\"maxNumber\": 5", StringComparison.Ordinal);
+        await File.WriteAllTextAsync(paths.TemplatesFile, changed);
+
+        // Two hosts sharing one work directory stand for two processes, each importing on four threads. The template's
+        // storage lock is held meanwhile, so every import that gets as far as saving the template waits there: without
+        // an import lock all eight would, and each would report an update.
+        var results = new TemplateImportResult?[8];
+        List<Thread> threads;
+        using (File.OpenHandle(TemplateStripeLock(paths, "sleeper"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+        {
+            threads = Enumerable.Range(0, 8).Select(i => new Thread(() => results[i] = catalogs[i % 2].ImportIfChangedAsync().GetAwaiter().GetResult())).ToList();
+            threads.ForEach(t => t.Start());
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+        }
+
+        threads.ForEach(t => t.Join());
+        results.Should().ContainSingle(r => r == new TemplateImportResult(0, 1, 0), string.Join(" ", results));
+        results.Count(r => r == TemplateImportResult.Unchanged).Should().Be(7);
+    }
+
+    [Fact]
     public async Task AddHostFactory_WhenEmbeddedInAGenericHost_RunsAFullAcquireAndReturnCycleThroughTheBuses()
     {
         var paths = WriteConfiguration();
@@ -74,6 +103,29 @@ public sealed class EmbeddingTests : IDisposable
         var requests = await readScope.ServiceProvider.GetRequiredService<IQueryBus>().ExecuteAsync(new ListRequests());
         requests.Items.Select(r => (r.Kind, r.Status)).Should().BeEquivalentTo([(RequestKind.Acquire, RequestStatus.Completed), (RequestKind.Return, RequestStatus.Completed)]);
         Directory.EnumerateFiles(Path.Combine(paths.WorkDirectory, "data"), "*.json", SearchOption.AllDirectories).Should().NotBeEmpty();
+    }
+
+    /// <summary>
+    /// The JSON store's lock file for a template: one of 256 stripes chosen by FNV-1a over <c>template:id</c>
+    /// (HostFactory.Storage.Json's StripeLocks, which the store keeps internal).
+    /// </summary>
+    private static string TemplateStripeLock(HostFactoryPaths paths, string templateId)
+    {
+        var hash = 2166136261u;
+        foreach (var c in "template:" + templateId)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return Path.Combine(paths.WorkDirectory, "data", "locks", $"{hash % 256:x2}.lock");
+    }
+
+    private static IHost Build(HostFactoryPaths paths)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = Path.GetDirectoryName(paths.ConfigurationFile) });
+        builder.Configuration.AddJsonFile(paths.ConfigurationFile, optional: false, reloadOnChange: false);
+        builder.Services.AddHostFactory(builder.Configuration, paths);
+        return builder.Build();
     }
 
     public void Dispose()
