@@ -1,6 +1,6 @@
 using HostFactory.Application.Common;
+using HostFactory.Application.Templates;
 using HostFactory.Cqrs;
-using HostFactory.Domain.Common;
 using HostFactory.Domain.Machines;
 using HostFactory.Domain.Providers;
 using HostFactory.Domain.Requests;
@@ -47,7 +47,7 @@ public sealed record RequestMachinesResult(RequestId RequestId, RequestStatus St
 [CommandHandler]
 internal sealed class RequestMachinesHandler(
     ITemplateStore templates,
-    IMachineStore machines,
+    IMachineReader machines,
     IRequestReader requests,
     IMachineProviderRegistry providers,
     AggregateWriter writer,
@@ -55,9 +55,6 @@ internal sealed class RequestMachinesHandler(
     TimeProvider clock)
     : ICommandHandler<RequestMachines, RequestMachinesResult>
 {
-    // The largest page a request reader returns.
-    private const int PageSize = 1000;
-
     public async ValueTask<RequestMachinesResult> HandleAsync(RequestMachines command, CancellationToken cancellationToken)
     {
         var templateId = new TemplateId(command.TemplateId);
@@ -90,40 +87,11 @@ internal sealed class RequestMachinesHandler(
             return;
         }
 
-        // Pending requests first, active machines second. A request's machines are saved before it leaves pending, so
-        // whatever moves on between the two reads is counted twice rather than missed: the other order let a request
-        // that moved on in between count as neither.
-        var pending = await PendingMachinesAsync(template.Id, cancellationToken);
-        var active = await machines.CountActiveByTemplateAsync(template.Id, cancellationToken);
+        var (active, pending) = await TemplateCapacity.UseOfAsync(template.Id, requests, machines, cancellationToken);
         if (count > template.AvailableCapacity(active + pending))
         {
             throw new CapacityExceededException(template.Id, count, template.MaxNumber, active, pending);
         }
-    }
-
-    /// <summary>
-    /// Machines the template's pending acquire requests asked for and have not been made yet. Machines already made for
-    /// such a request are active, so they are left out here rather than counted twice.
-    /// </summary>
-    private async Task<int> PendingMachinesAsync(TemplateId templateId, CancellationToken cancellationToken)
-    {
-        var total = 0;
-        Page<RequestSnapshot> page;
-        var offset = 0;
-        do
-        {
-            page = await requests.ListAsync(new RequestFilter(RequestKind.Acquire, RequestStatus.Pending, templateId, offset, PageSize), cancellationToken);
-            foreach (var pending in page.Items)
-            {
-                var made = await machines.ListByRequestAsync(pending.Id, cancellationToken);
-                total += Math.Max(0, pending.RequestedCount - made.Count(m => m.RequestId == pending.Id && m.IsActive));
-            }
-
-            offset += page.Items.Count;
-        }
-        while (page.Items.Count > 0 && offset < page.Total);
-
-        return total;
     }
 
     private static string Describe(Request request, int made, int asked, string? error) => request.Status switch

@@ -1,6 +1,7 @@
 using HostFactory.Application.Common;
 using HostFactory.Cqrs;
 using HostFactory.Domain.Machines;
+using HostFactory.Domain.Requests;
 using HostFactory.Domain.Templates;
 
 namespace HostFactory.Application.Templates;
@@ -15,11 +16,19 @@ public sealed record GetTemplate(string TemplateId) : IQuery<TemplateSummary?>, 
 
 /// <summary>Answers <see cref="GetTemplate"/> from the read side.</summary>
 [QueryHandler]
-internal sealed class GetTemplateHandler(ITemplateReader templates, IMachineReader machines) : IQueryHandler<GetTemplate, TemplateSummary?>
+internal sealed class GetTemplateHandler(ITemplateReader templates, IRequestReader requests, IMachineReader machines)
+    : IQueryHandler<GetTemplate, TemplateSummary?>
 {
     public async ValueTask<TemplateSummary?> HandleAsync(GetTemplate query, CancellationToken cancellationToken)
     {
-        var template = await templates.GetAsync(new TemplateId(query.TemplateId), cancellationToken);
-        return template is null ? null : await TemplateSummary.CreateAsync(template, machines, cancellationToken);
+        var id = new TemplateId(query.TemplateId);
+        var template = await templates.GetAsync(id, cancellationToken);
+        if (template is null)
+        {
+            return null;
+        }
+
+        var pending = (await TemplateCapacity.PendingByTemplateAsync(requests, machines, id, cancellationToken)).GetValueOrDefault(id);
+        return await TemplateSummary.CreateAsync(template, pending, machines, cancellationToken);
     }
 }

@@ -22,6 +22,29 @@ public sealed class ListTemplatesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ListTemplates_WhileARequestIsBeingMade_CountsWhatItAskedForAgainstMaxNumber()
+    {
+        await _host.CreateTemplateAsync(TestTemplates.Definition("limited", maxNumber: 5));
+        await _host.CreateTemplateAsync(TestTemplates.Definition("other", maxNumber: 5));
+        await _host.RunningMachinesAsync(1, "limited");
+        IReadOnlyList<TemplateSummary>? listed = null;
+        TemplateSummary? one = null;
+        _host.Provider.BeforeProvision = async (_, _) =>
+        {
+            listed = await _host.QueryAsync(new ListTemplates());
+            one = await _host.QueryAsync(new GetTemplate("limited"));
+        };
+
+        await _host.RequestAsync(3, "limited");
+
+        // While the provider works, the three asked for are spoken for; once made, they are active machines instead.
+        listed!.Select(t => (t.Template.Id.Value, t.ActiveMachines, t.PendingMachines, t.AvailableNumber))
+            .Should().Equal(("limited", 1, 3, 1), ("other", 0, 0, 5));
+        one.Should().BeEquivalentTo(new { ActiveMachines = 1, PendingMachines = 3, AvailableNumber = 1 });
+        (await _host.QueryAsync(new GetTemplate("limited"))).Should().BeEquivalentTo(new { ActiveMachines = 4, PendingMachines = 0, AvailableNumber = 1 });
+    }
+
+    [Fact]
     public async Task ListTemplates_WhenEnabledOnly_LeavesDisabledOut()
     {
         await _host.CreateTemplateAsync(TestTemplates.Definition("on"));
