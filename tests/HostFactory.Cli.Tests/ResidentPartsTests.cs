@@ -148,4 +148,76 @@ public sealed class ResidentPartsTests : IDisposable
 
         return new ConfigurationBuilder().AddInMemoryCollection(values).Build();
     }
+
+    [Fact]
+    public void StartupLitter_WhenTheLogDirectoryWasCreatedAndHoldsOnlyAnEmptyLog_RemovesEverythingCreated()
+    {
+        var logs = Path.Combine(_root, "gone", "logs");
+        var litter = StartupLitter.Before(logs);
+        Directory.CreateDirectory(logs);
+        File.WriteAllBytes(Path.Combine(logs, "hostfactory.log"), []);
+
+        litter.TakeBack().Should().BeTrue();
+
+        Directory.Exists(Path.Combine(_root, "gone")).Should().BeFalse("the outermost directory created is removed too");
+        Directory.Exists(_root).Should().BeTrue("what existed before is left");
+    }
+
+    [Fact]
+    public void StartupLitter_WhenTheLogHasRecords_LeavesIt()
+    {
+        var logs = Path.Combine(_root, "kept", "logs");
+        var litter = StartupLitter.Before(logs);
+        Directory.CreateDirectory(logs);
+        File.WriteAllText(Path.Combine(logs, "hostfactory.log"), "a record\n");
+
+        litter.TakeBack().Should().BeFalse();
+
+        File.Exists(Path.Combine(logs, "hostfactory.log")).Should().BeTrue();
+    }
+
+    [Fact]
+    public void StartupLitter_WhenTheLogDirectoryExistedBefore_LeavesIt()
+    {
+        var logs = Directory.CreateDirectory(Path.Combine(_root, "existing")).FullName;
+        var litter = StartupLitter.Before(logs);
+        File.WriteAllBytes(Path.Combine(logs, "hostfactory.log"), []);
+
+        litter.TakeBack().Should().BeFalse();
+
+        Directory.Exists(logs).Should().BeTrue();
+    }
+
+    [Fact]
+    public void SingleDirectory_WhenTheParentExists_CreatesTheDirectoryOnceAndAcceptsItExisting()
+    {
+        var path = Path.Combine(_root, "resident");
+
+        SingleDirectory.TryCreate(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute).Should().BeTrue();
+        SingleDirectory.TryCreate(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute).Should().BeTrue();
+
+        Directory.Exists(path).Should().BeTrue();
+        (File.GetUnixFileMode(path) & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)).Should().Be(UnixFileMode.None);
+    }
+
+    [Fact]
+    public void SingleDirectory_WhenTheParentIsGone_CreatesNothing()
+    {
+        var work = Path.Combine(_root, "deleted-work");
+
+        SingleDirectory.TryCreate(Path.Combine(work, "resident"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute).Should().BeFalse();
+
+        Directory.Exists(work).Should().BeFalse("the work directory is not brought back");
+    }
+
+    [Fact]
+    public void SingleDirectory_WhenAFileIsInTheWay_ThrowsNamingThePath()
+    {
+        var path = Path.Combine(_root, "resident");
+        File.WriteAllText(path, "not a directory");
+
+        var act = () => SingleDirectory.TryCreate(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        act.Should().Throw<IOException>().WithMessage($"*'{path}'*in the way*");
+    }
 }

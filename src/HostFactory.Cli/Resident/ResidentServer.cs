@@ -64,7 +64,13 @@ internal sealed class ResidentServer
             return ExitCodes.Success;
         }
 
-        Directory.CreateDirectory(endpoint.Directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        // One mkdir, not Directory.CreateDirectory: if the work directory has gone since the check, this fails rather
+        // than creating it again.
+        if (!SingleDirectory.TryCreate(endpoint.Directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute))
+        {
+            return ExitCodes.Success;
+        }
+
         if ((File.GetUnixFileMode(endpoint.Directory) & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
         {
             await console.Error.WriteLineAsync($"hostfactory {ResidentLauncher.Verb}: '{endpoint.Directory}' is writable by others; refusing to listen there.");
@@ -79,20 +85,43 @@ internal sealed class ResidentServer
             return ExitCodes.Success;
         }
 
-        await using var container = HostFactoryContainer.Build(paths, logToFile: true, console.Error);
-        if (!container.Resident.Enabled)
+        var litter = StartupLitter.Before(paths.LogDirectory);
+        await using (var container = HostFactoryContainer.Build(paths, logToFile: true, console.Error))
         {
-            return ExitCodes.Success;
+            if (!container.Resident.Enabled)
+            {
+                return ExitCodes.Success;
+            }
+
+            if (await TryWriteProcessIdAsync(endpoint))
+            {
+                try
+                {
+                    return await new ResidentServer(container, endpoint).ServeAsync();
+                }
+                finally
+                {
+                    File.Delete(endpoint.ProcessIdPath);
+                }
+            }
         }
 
-        await File.WriteAllTextAsync(endpoint.ProcessIdPath, $"{Environment.ProcessId}\n");
+        // The work directory vanished while this process started; the logger has just created the log file, maybe
+        // its directories too. Take them back once the container has closed the file.
+        litter.TakeBack();
+        return ExitCodes.Success;
+    }
+
+    private static async Task<bool> TryWriteProcessIdAsync(ResidentEndpoint endpoint)
+    {
         try
         {
-            return await new ResidentServer(container, endpoint).ServeAsync();
+            await File.WriteAllTextAsync(endpoint.ProcessIdPath, $"{Environment.ProcessId}\n");
+            return true;
         }
-        finally
+        catch (DirectoryNotFoundException)
         {
-            File.Delete(endpoint.ProcessIdPath);
+            return false;
         }
     }
 
