@@ -20,7 +20,7 @@ namespace HostFactory.Providers;
 /// </summary>
 internal sealed class MachineProviderRegistry : IMachineProviderRegistry, IDisposable
 {
-    private readonly Dictionary<string, IMachineProvider> _providers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ResilientMachineProvider> _providers = new(StringComparer.Ordinal);
     private readonly List<IMachineProvider> _created = [];
     private readonly string[] _names;
 
@@ -69,8 +69,17 @@ internal sealed class MachineProviderRegistry : IMachineProviderRegistry, IDispo
     public IMachineProvider Get(string providerName) =>
         TryGet(providerName, out var provider) ? provider : throw new UnknownProviderException(providerName, _names);
 
-    public bool TryGet(string providerName, [MaybeNullWhen(false)] out IMachineProvider provider) =>
-        _providers.TryGetValue(providerName ?? string.Empty, out provider);
+    public bool TryGet(string providerName, [MaybeNullWhen(false)] out IMachineProvider provider)
+    {
+        var found = _providers.TryGetValue(providerName ?? string.Empty, out var resilient);
+        provider = resilient;
+        return found;
+    }
+
+    public TimeSpan LongestProvisionCall(string providerName) =>
+        _providers.TryGetValue(providerName ?? string.Empty, out var provider)
+            ? provider.LongestProvisionCall
+            : throw new UnknownProviderException(providerName ?? string.Empty, _names);
 
     public void Dispose()
     {

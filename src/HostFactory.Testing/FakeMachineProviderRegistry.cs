@@ -21,6 +21,13 @@ public sealed class FakeMachineProviderRegistry : IMachineProviderRegistry
         }
     }
 
+    /// <summary>
+    /// What <see cref="LongestProvisionCall"/> answers for every provider: how long after a pending request was
+    /// saved the application takes its provision call for dead. Six minutes by default, as for a configured instance
+    /// with the default timeout and retries.
+    /// </summary>
+    public TimeSpan ProvisionCallLimit { get; set; } = TimeSpan.FromMinutes(6);
+
     /// <summary>Adds (or replaces) the provider called <paramref name="name"/>.</summary>
     /// <param name="name">The provider instance name templates refer to.</param>
     /// <param name="provider">The provider.</param>
@@ -60,4 +67,8 @@ public sealed class FakeMachineProviderRegistry : IMachineProviderRegistry
             return _providers.TryGetValue(providerName, out provider);
         }
     }
+
+    /// <inheritdoc />
+    public TimeSpan LongestProvisionCall(string providerName) =>
+        TryGet(providerName, out _) ? ProvisionCallLimit : throw new UnknownProviderException(providerName, ProviderNames);
 }

@@ -32,7 +32,7 @@ internal static class TestData
     public static RequestSnapshot RequestSnapshotIn(RequestKind kind, RequestStatus status, DateTimeOffset now) =>
         kind == RequestKind.Acquire
             ? new(RequestId.NewAcquire(), kind, TemplateId, 2, [MachineId.New()], status, string.Empty,
-                now, now, status.IsFinished ? now : null, now + Timeout, 0, 1)
+                now, now, status.IsFinished ? now : null, now + Timeout, 0, 0, 1)
             : new(RequestId.NewReturn(), kind, null, 1, [MachineId.New()], status, string.Empty,
-                now, now, status.IsFinished ? now : null, now + Timeout, 0, 1);
+                now, now, status.IsFinished ? now : null, now + Timeout, 0, 0, 1);
 }

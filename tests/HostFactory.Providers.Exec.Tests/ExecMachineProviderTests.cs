@@ -32,7 +32,7 @@ public sealed class ExecMachineProviderTests : IDisposable
     }
 
     private static ProvisionRequest Request(int count, params (string Key, string Raw)[] settings) =>
-        new(RequestId.NewAcquire(),
+        new(new ProvisionKey(RequestId.NewAcquire(), 0),
             Template.Create(new TemplateId("cloud-small"), "cloud", 10, new TemplateAttributes("X86_64", 4096, 2),
                 new ProviderSettings(settings.ToDictionary(s => s.Key, s => (string?)s.Raw)), null, TimeProvider.System).ToSnapshot(),
             count);

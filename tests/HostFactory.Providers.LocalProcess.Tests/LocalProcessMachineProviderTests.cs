@@ -47,7 +47,7 @@ public sealed class LocalProcessMachineProviderTests : IDisposable
 
     private async Task<IReadOnlyList<ProvisionedMachine>> ProvisionAsync(LocalProcessMachineProvider provider, string command, int count)
     {
-        var result = await provider.ProvisionAsync(new ProvisionRequest(RequestId.NewAcquire(), Template(command), count), CancellationToken.None);
+        var result = await provider.ProvisionAsync(new ProvisionRequest(new ProvisionKey(RequestId.NewAcquire(), 0), Template(command), count), CancellationToken.None);
         _started.AddRange(result.Machines.Select(m => Pid(m.ProviderData)));
         result.IsComplete.Should().BeTrue(result.Error);
         return result.Machines;
@@ -194,7 +194,7 @@ public sealed class LocalProcessMachineProviderTests : IDisposable
     [Fact]
     public async Task ProvisionAsync_WhenTheProgramDoesNotExist_FailsNamingIt()
     {
-        var result = await Provider().ProvisionAsync(new ProvisionRequest(RequestId.NewAcquire(), Template("""["no-such-program-hf"]"""), 1), CancellationToken.None);
+        var result = await Provider().ProvisionAsync(new ProvisionRequest(new ProvisionKey(RequestId.NewAcquire(), 0), Template("""["no-such-program-hf"]"""), 1), CancellationToken.None);
 
         result.Machines.Should().BeEmpty();
         result.Error.Should().Be("Template 'agent' command 'no-such-program-hf' is not an executable file or a program on PATH.");
@@ -207,7 +207,7 @@ public sealed class LocalProcessMachineProviderTests : IDisposable
         var provider = Provider();
         var template = Template("""["/bin/sh", "-c", "pwd; while :; do sleep 0.2; done"]""", ("workingDirectory", "\"agents\""));
 
-        var result = await provider.ProvisionAsync(new ProvisionRequest(RequestId.NewAcquire(), template, 1), CancellationToken.None);
+        var result = await provider.ProvisionAsync(new ProvisionRequest(new ProvisionKey(RequestId.NewAcquire(), 0), template, 1), CancellationToken.None);
         _started.AddRange(result.Machines.Select(m => Pid(m.ProviderData)));
 
         (await WaitForTextAsync(Path.Combine(result.Machines.Single().ProviderData["directory"], "stdout.log"), Path.Combine(_directory.Path, "agents"))).Should().BeTrue();

@@ -26,7 +26,7 @@ public sealed class StaticPoolMachineProviderTests : IDisposable
             options ?? new StaticPoolProviderOptions { Hosts = Hosts(3) });
 
     private static ProvisionRequest Request(int count, string? hostAttributes = null) =>
-        new(RequestId.NewAcquire(),
+        new(new ProvisionKey(RequestId.NewAcquire(), 0),
             Template.Create(new TemplateId("pooled"), "pool", 10, new TemplateAttributes("X86_64", 1024, 1),
                 hostAttributes is null ? ProviderSettings.Empty : new ProviderSettings(new Dictionary<string, string?> { ["hostAttributes"] = hostAttributes }),
                 null, TimeProvider.System).ToSnapshot(),

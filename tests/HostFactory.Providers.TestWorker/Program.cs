@@ -39,7 +39,7 @@ try
                 }
             }
 
-            var result = await provider.ProvisionAsync(new ProvisionRequest(RequestId.NewAcquire(), template, int.Parse(args[6], System.Globalization.CultureInfo.InvariantCulture)), CancellationToken.None);
+            var result = await provider.ProvisionAsync(new ProvisionRequest(new ProvisionKey(RequestId.NewAcquire(), 0), template, int.Parse(args[6], System.Globalization.CultureInfo.InvariantCulture)), CancellationToken.None);
             answer = new { machines = result.Machines.Select(m => new { id = m.ProviderMachineId, host = m.HostName, ip = m.PrivateIpAddress, data = m.ProviderData }), error = result.Error };
             break;
         default:

@@ -22,7 +22,7 @@ public sealed class MachineProviderRegistryTests : IDisposable
 
         registry.ProviderNames.Should().Equal("sample");
         var provider = registry.Get("sample");
-        var result = await provider.ProvisionAsync(new ProvisionRequest(RequestId.NewAcquire(), TestTemplates.Snapshot("sample"), 2), CancellationToken.None);
+        var result = await provider.ProvisionAsync(new ProvisionRequest(new ProvisionKey(RequestId.NewAcquire(), 0), TestTemplates.Snapshot("sample"), 2), CancellationToken.None);
 
         result.IsComplete.Should().BeTrue(result.Error);
         result.Machines.Should().HaveCount(2).And.OnlyContain(m => m.HostName.StartsWith("node-", StringComparison.Ordinal));

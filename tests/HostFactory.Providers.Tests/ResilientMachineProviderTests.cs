@@ -17,7 +17,7 @@ public sealed class ResilientMachineProviderTests
     private static ResilientMachineProvider Wrap(ScriptedProvider inner, double timeoutSeconds = 5, int retries = 2) =>
         new(inner, new ProviderInstanceOptions { Name = "scripted", Type = "scripted", TimeoutSeconds = timeoutSeconds, Retries = retries, RetryDelaySeconds = 0 }, NullLogger.Instance);
 
-    private static ProvisionRequest Request(int count) => new(RequestId.NewAcquire(), TestTemplates.Snapshot("scripted"), count);
+    private static ProvisionRequest Request(int count) => new(new ProvisionKey(RequestId.NewAcquire(), 0), TestTemplates.Snapshot("scripted"), count);
 
     private static ProvisionedMachine Made(string id) =>
         new(id, $"host-{id}", "10.0.0.1", null, DateTimeOffset.UnixEpoch, MachineStatus.Running, new Dictionary<string, string>());

@@ -169,5 +169,5 @@ public sealed class FakeMachineProviderTests
     private Template Template() =>
         Domain.Templates.Template.Create(new TemplateId("t"), "fake", 5, TestTemplates.Attributes(), ProviderSettings.Empty, null, _clock);
 
-    private ProvisionRequest Provision(int count) => new(RequestId.NewAcquire(), Template().ToSnapshot(), count);
+    private ProvisionRequest Provision(int count) => new(new ProvisionKey(RequestId.NewAcquire(), 0), Template().ToSnapshot(), count);
 }

@@ -37,7 +37,7 @@ internal sealed class Provisioner(
     /// </summary>
     public async Task<ProvisionOutcome> ProvisionAsync(IMachineProvider provider, Request request, Template template, int count, CancellationToken cancellationToken)
     {
-        var result = await CallAsync(provider, new ProvisionRequest(request.Id, template.ToSnapshot(), count), template.ProviderName, cancellationToken);
+        var result = await CallAsync(provider, new ProvisionRequest(request.ProvisionKey, template.ToSnapshot(), count), template.ProviderName, cancellationToken);
         var made = Record(result.Machines, request, template);
 
         // Saved before the request takes them, so a crash from here on leaves them adoptable by a retry.

@@ -1,3 +1,4 @@
+using HostFactory.Domain.Requests;
 using HostFactory.Domain.Templates;
 
 namespace HostFactory.Domain.Providers;
@@ -13,7 +14,22 @@ public interface IMachineProvider
     /// Makes up to <see cref="ProvisionRequest.Count"/> machines. Machines made before a failure are
     /// returned in a <see cref="ProvisionResult.Partial"/> result, never dropped.
     /// </summary>
+    /// <remarks>
+    /// Idempotent by <see cref="ProvisionRequest.Key"/>: when machines were already made under the key (by a call
+    /// that timed out, or whose caller died before it recorded them), the provider returns those, as many as there
+    /// are, and makes no new ones. A provider records the key with a machine before the machine can outlive the call,
+    /// and serialises calls with the same key, so a second call never races the first into making a second set.
+    /// </remarks>
     Task<ProvisionResult> ProvisionAsync(ProvisionRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The machines the provider holds that it made for <paramref name="requestId"/> (under any attempt's key), or
+    /// every machine it holds when <paramref name="requestId"/> is null, each with the key it was made under.
+    /// Released and vanished machines are not held. A provider that cannot tell answers
+    /// <see cref="HeldMachines.NotSupported"/>, which is also what a provider that does not implement this answers.
+    /// </summary>
+    Task<HeldMachines> ListHeldAsync(RequestId? requestId, CancellationToken cancellationToken) =>
+        Task.FromResult(HeldMachines.NotSupported("The provider does not list the machines it holds."));
 
     /// <summary>
     /// What the provider sees of each machine, one observation per machine it was asked about.

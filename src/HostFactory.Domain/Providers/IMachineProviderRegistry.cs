@@ -15,4 +15,12 @@ public interface IMachineProviderRegistry
     /// <summary>Looks a provider instance up without throwing.</summary>
     /// <returns>True when a provider has that name.</returns>
     bool TryGet(string providerName, [MaybeNullWhen(false)] out IMachineProvider provider);
+
+    /// <summary>
+    /// The longest one provision call to the instance can run, its retries and their pauses included. A pending
+    /// request saved longer ago than this, plus the time its caller needs to record what was made, has no provision
+    /// call in progress any more: its caller died.
+    /// </summary>
+    /// <exception cref="UnknownProviderException">No provider has that name.</exception>
+    TimeSpan LongestProvisionCall(string providerName);
 }

@@ -4,11 +4,18 @@ using HostFactory.Domain.Templates;
 
 namespace HostFactory.Domain.Providers;
 
-/// <summary>What to make: <paramref name="Count"/> machines of <paramref name="Template"/> for <paramref name="RequestId"/>.</summary>
-/// <param name="RequestId">The acquire request (providers may tag machines with it).</param>
+/// <summary>What to make: <paramref name="Count"/> machines of <paramref name="Template"/> under <paramref name="Key"/>.</summary>
+/// <param name="Key">
+/// The call's idempotency key: asked again with the same key, a provider returns the machines it already made under
+/// it and makes none (see <see cref="IMachineProvider.ProvisionAsync"/>).
+/// </param>
 /// <param name="Template">The template, including its provider settings.</param>
 /// <param name="Count">How many machines.</param>
-public sealed record ProvisionRequest(RequestId RequestId, TemplateSnapshot Template, int Count);
+public sealed record ProvisionRequest(ProvisionKey Key, TemplateSnapshot Template, int Count)
+{
+    /// <summary>The acquire request the machines are for (providers tag machines with it).</summary>
+    public RequestId RequestId => Key.RequestId;
+}
 
 /// <summary>What we tell the provider about a machine we hold.</summary>
 /// <param name="MachineId">Our id of the machine.</param>

@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using HostFactory.Domain.Common;
 using HostFactory.Domain.Machines;
+using HostFactory.Domain.Providers;
 using HostFactory.Domain.Templates;
 
 namespace HostFactory.Domain.Requests;
@@ -31,6 +32,7 @@ public sealed class Request : AggregateRoot<RequestId>
         CompletedAt = state.CompletedAt;
         Deadline = state.Deadline;
         SyncAttempts = state.SyncAttempts;
+        ProvisionAttempt = state.ProvisionAttempt;
     }
 
     /// <summary>Acquire or return, as told by the id's prefix.</summary>
@@ -65,6 +67,19 @@ public sealed class Request : AggregateRoot<RequestId>
 
     /// <summary>How many times the request was synchronised with the provider (see <see cref="RecordSync"/>).</summary>
     public int SyncAttempts { get; private set; }
+
+    /// <summary>
+    /// Acquire: the attempt number of the latest provision call made (or being made) for the request, the
+    /// <see cref="ProvisionKey.Attempt"/> of <see cref="ProvisionKey"/>. 0 until a recovery has to make more machines
+    /// than an interrupted call made (see <see cref="ClaimForRecovery"/>). Always 0 for return requests.
+    /// </summary>
+    public int ProvisionAttempt { get; private set; }
+
+    /// <summary>Acquire: the idempotency key of the latest provision call for the request.</summary>
+    /// <exception cref="InvalidOperationException">This is a return request.</exception>
+    public ProvisionKey ProvisionKey => Kind == RequestKind.Acquire
+        ? new ProvisionKey(Id, ProvisionAttempt)
+        : throw new InvalidOperationException($"Request '{Id}' is a return request: only acquire requests provision.");
 
     /// <summary>True once the request is in a final status.</summary>
     public bool IsFinished => Status.IsFinished;
@@ -115,12 +130,14 @@ public sealed class Request : AggregateRoot<RequestId>
     /// <summary>Every field as plain values, for stores and readers. Never throws.</summary>
     public RequestSnapshot ToSnapshot() =>
         new(Id, Kind, TemplateId, RequestedCount, _machineIds.ToArray(), Status, Message,
-            CreatedAt, UpdatedAt, CompletedAt, Deadline, SyncAttempts, Version);
+            CreatedAt, UpdatedAt, CompletedAt, Deadline, SyncAttempts, ProvisionAttempt, Version);
 
     /// <summary>Acquire: Pending → Provisioning.</summary>
+    /// <param name="clock">The source of the change time.</param>
+    /// <param name="message">What Host Factory should be told about how the machines came (e.g. recovered after an interrupted call); null keeps the message.</param>
     /// <exception cref="ArgumentNullException"><paramref name="clock"/> is null.</exception>
     /// <exception cref="InvalidStateTransitionException">The transition table does not allow it.</exception>
-    public void BeginProvisioning(TimeProvider clock) => MoveTo(RequestStatus.Provisioning, Message, clock);
+    public void BeginProvisioning(TimeProvider clock, string? message = null) => MoveTo(RequestStatus.Provisioning, message ?? Message, clock);
 
     /// <summary>Return: Pending → Releasing.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="clock"/> is null.</exception>
@@ -235,6 +252,32 @@ public sealed class Request : AggregateRoot<RequestId>
         UpdatedAt = clock.GetUtcNow();
     }
 
+    /// <summary>
+    /// Acquire: claims the pending request for one recovery of an interrupted provision call. Counts the claim in
+    /// <see cref="SyncAttempts"/> (which a pending request uses for nothing else) and, when
+    /// <paramref name="nextAttempt"/> is true, moves <see cref="ProvisionAttempt"/> on, so the recovery's provision
+    /// call asks under a new key for machines the interrupted call did not make. Raises no event. Saved with a
+    /// versioned save, a claim succeeds in one process only.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="clock"/> is null.</exception>
+    /// <exception cref="DomainRuleViolationException">The request is a return request or is not pending.</exception>
+    public void ClaimForRecovery(bool nextAttempt, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        if (Kind != RequestKind.Acquire || Status != RequestStatus.Pending)
+        {
+            throw new DomainRuleViolationException($"Request '{Id}' is a {RequestStatusWords.ToWord(Status)} {(Kind == RequestKind.Acquire ? "acquire" : "return")} request: only a pending acquire request is recovered.");
+        }
+
+        SyncAttempts++;
+        if (nextAttempt)
+        {
+            ProvisionAttempt++;
+        }
+
+        UpdatedAt = clock.GetUtcNow();
+    }
+
     /// <summary>True when <paramref name="now"/> is strictly after <see cref="Deadline"/>. Never throws.</summary>
     public bool IsPastDeadline(DateTimeOffset now) => now > Deadline;
 
@@ -248,7 +291,7 @@ public sealed class Request : AggregateRoot<RequestId>
         var now = clock.GetUtcNow();
         var request = new Request(new RequestSnapshot(
             id, id.Kind, templateId, count, machineIds, RequestStatus.Pending, string.Empty,
-            now, now, CompletedAt: null, now + timeout, SyncAttempts: 0, Version: 0));
+            now, now, CompletedAt: null, now + timeout, SyncAttempts: 0, ProvisionAttempt: 0, Version: 0));
         request.Raise(new RequestCreated(id, id.Kind, templateId, count, request.MachineIds.ToArray(), request.Deadline, now));
         return request;
     }
@@ -323,7 +366,8 @@ public sealed class Request : AggregateRoot<RequestId>
         Check(s.Deadline > s.CreatedAt && s.UpdatedAt >= s.CreatedAt, "its deadline and last update must not precede its creation");
         Check(s.CompletedAt.HasValue == s.Status.IsFinished, "it has a completion time exactly when its status is final");
         Check(s.CompletedAt is not { } completed || completed >= s.CreatedAt, "its completion must not precede its creation");
-        Check(s.SyncAttempts >= 0 && s.Version >= 0, "sync attempts and version must not be negative");
+        Check(s.SyncAttempts >= 0 && s.ProvisionAttempt >= 0 && s.Version >= 0, "sync attempts, provision attempt and version must not be negative");
+        Check(s.Kind == RequestKind.Acquire || s.ProvisionAttempt == 0, "a return request makes no provision attempts");
         return s;
     }
 }

@@ -18,7 +18,8 @@ namespace HostFactory.Domain.Requests;
 /// <param name="UpdatedAt">Last change time.</param>
 /// <param name="CompletedAt">When it reached a final status.</param>
 /// <param name="Deadline">When it may be timed out.</param>
-/// <param name="SyncAttempts">How many syncs were recorded.</param>
+/// <param name="SyncAttempts">How many syncs (or, while pending, recovery claims) were recorded.</param>
+/// <param name="ProvisionAttempt">Acquire: the attempt number of the latest provision call's key; 0 for return requests.</param>
 /// <param name="Version">The stored version (0 = never saved).</param>
 public sealed record RequestSnapshot(
     RequestId Id,
@@ -33,4 +34,5 @@ public sealed record RequestSnapshot(
     DateTimeOffset? CompletedAt,
     DateTimeOffset Deadline,
     int SyncAttempts,
+    int ProvisionAttempt,
     long Version);

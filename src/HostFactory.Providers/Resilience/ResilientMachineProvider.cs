@@ -1,6 +1,7 @@
 using System.Globalization;
 using HostFactory.Domain.Machines;
 using HostFactory.Domain.Providers;
+using HostFactory.Domain.Requests;
 using HostFactory.Domain.Templates;
 using HostFactory.Providers.Abstractions;
 using HostFactory.Providers.Configuration;
@@ -46,7 +47,11 @@ internal sealed class ResilientMachineProvider : IMachineProvider
         _timeout = TimeSpan.FromSeconds(instance.TimeoutSeconds);
         _pipeline = Build(instance, retryTimeouts: true, timeProvider);
         _provisionPipeline = Build(instance, retryTimeouts: false, timeProvider);
+        LongestProvisionCall = (instance.Retries + 1) * _timeout + instance.Retries * LongestRetryDelay(instance);
     }
+
+    /// <summary>The longest a provision call can take: every attempt timing out, each pause the longest it can be.</summary>
+    public TimeSpan LongestProvisionCall { get; }
 
     public async Task<ProvisionResult> ProvisionAsync(ProvisionRequest request, CancellationToken cancellationToken)
     {
@@ -126,6 +131,26 @@ internal sealed class ResilientMachineProvider : IMachineProvider
             cancellationToken);
     }
 
+    public async Task<HeldMachines> ListHeldAsync(RequestId? requestId, CancellationToken cancellationToken)
+    {
+        var operation = requestId is { } id ? $"list the machines of request {id}" : "list the machines it holds";
+        HeldMachines? held = null;
+        var machines = await RunAsync(
+            operation,
+            requestId,
+            async (inner, asked, token) => (held = await inner.ListHeldAsync(asked, token))?.Machines!,
+            (asked, answer) => answer
+                .Select(h =>
+                    h?.Machine is null ? "an entry is null"
+                    : string.IsNullOrWhiteSpace(h.Machine.ProviderMachineId) ? "an entry has no provider machine id"
+                    : h.Key.RequestId.Value is null ? $"machine '{h.Machine.ProviderMachineId}' has no key"
+                    : asked is { } wanted && h.Key.RequestId != wanted ? $"machine '{h.Machine.ProviderMachineId}' was made for {h.Key.RequestId}, not for the request asked about"
+                    : null)
+                .FirstOrDefault(static p => p is not null),
+            cancellationToken);
+        return held is { IsSupported: false } ? held : HeldMachines.Found(machines);
+    }
+
     public async Task<IReadOnlyList<string>> ValidateTemplateAsync(TemplateSnapshot template, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(template);
@@ -164,6 +189,9 @@ internal sealed class ResilientMachineProvider : IMachineProvider
                 Delay = TimeSpan.FromSeconds(instance.RetryDelaySeconds),
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = instance.RetryDelaySeconds > 0,
+
+                // Jitter may stretch a pause; the cap keeps LongestProvisionCall a true bound.
+                MaxDelay = LongestRetryDelay(instance),
                 OnRetry = args =>
                 {
                     if (args.Context.Properties.TryGetValue(LoggingKey, out var target) && args.Outcome.Exception is { } exception)
@@ -179,6 +207,9 @@ internal sealed class ResilientMachineProvider : IMachineProvider
         // The timeout is innermost: it bounds each attempt, not the sum of them.
         return builder.AddTimeout(TimeSpan.FromSeconds(instance.TimeoutSeconds)).Build();
     }
+
+    private static TimeSpan LongestRetryDelay(ProviderInstanceOptions instance) =>
+        TimeSpan.FromSeconds(instance.RetryDelaySeconds * Math.Pow(2, instance.Retries));
 
     private async Task<IReadOnlyList<TAnswer>> RunAsync<TAsked, TAnswer>(
         string operation,

@@ -73,6 +73,7 @@ internal static class DocumentMapper
         CompletedAt = request.CompletedAt,
         Deadline = request.Deadline,
         SyncAttempts = request.SyncAttempts,
+        ProvisionAttempt = request.ProvisionAttempt,
     };
 
     public static RequestSnapshot ToSnapshot(RequestDocument document) => new(
@@ -88,6 +89,7 @@ internal static class DocumentMapper
         document.CompletedAt,
         document.Deadline,
         document.SyncAttempts,
+        document.ProvisionAttempt,
         document.Version);
 
     public static MachineDocument ToDocument(MachineSnapshot machine, long version) => new()

@@ -119,6 +119,9 @@ internal sealed class RequestDocument : IStoredDocument
     public required DateTimeOffset Deadline { get; init; }
 
     public required int SyncAttempts { get; init; }
+
+    /// <summary>Absent in documents written before provision keys had attempts: 0 then.</summary>
+    public int ProvisionAttempt { get; init; }
 }
 
 /// <summary><c>machines/&lt;id&gt;.json</c>.</summary>

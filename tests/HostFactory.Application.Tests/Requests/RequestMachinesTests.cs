@@ -121,7 +121,7 @@ public sealed class RequestMachinesTests : IAsyncLifetime
         var stuck = Request.CreateAcquire(new TemplateId(TestTemplates.DefaultId), 3, TimeSpan.FromMinutes(30), _host.Clock);
         await _host.Requests.SaveAsync(stuck, default);
         var template = (await _host.Templates.FindAsync(new TemplateId(TestTemplates.DefaultId), default))!.ToSnapshot();
-        var made = await _host.Provider.ProvisionAsync(new ProvisionRequest(stuck.Id, template, 1), default);
+        var made = await _host.Provider.ProvisionAsync(new ProvisionRequest(stuck.ProvisionKey, template, 1), default);
         await _host.Machines.SaveAsync(Machine.Provision(MachineId.New(), stuck.Id, template.Id, FakeMachineProvider.DefaultName, made.Machines.Single(), _host.Clock), default);
 
         var thrown = await FluentActions.Awaiting(() => _host.RequestAsync(2).AsTask()).Should().ThrowAsync<CapacityExceededException>();

@@ -47,7 +47,7 @@ public sealed class RetryStuckProvisionsTests : IAsyncLifetime
     {
         var stuck = await StuckRequestAsync(count: 3);
         var template = (await _host.Templates.FindAsync(new TemplateId(TestTemplates.DefaultId), default))!.ToSnapshot();
-        var early = await _host.Provider.ProvisionAsync(new ProvisionRequest(stuck.Id, template, 1), default);
+        var early = await _host.Provider.ProvisionAsync(new ProvisionRequest(stuck.ProvisionKey, template, 1), default);
         var orphan = Machine.Provision(MachineId.New(), stuck.Id, template.Id, FakeMachineProvider.DefaultName, early.Machines.Single(), _host.Clock);
         await _host.Machines.SaveAsync(orphan, default);
         _host.Clock.Advance(StaleAfter);
