@@ -27,4 +27,11 @@ public sealed class ApplicationOptions
     /// pause; at most 10 seconds; 20 ms by default.
     /// </summary>
     public TimeSpan ConcurrencyRetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>
+    /// How long, after the longest its provider call can run (<c>IMachineProviderRegistry.LongestCall</c>), a pending
+    /// request is left to the process that saved it to record what the provider did. After that the call counts as
+    /// interrupted (its process died) and the next status call recovers the request. 0 to 1 hour; 30 seconds by default.
+    /// </summary>
+    public TimeSpan InterruptedCallGrace { get; set; } = TimeSpan.FromSeconds(30);
 }

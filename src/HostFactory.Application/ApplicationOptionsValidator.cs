@@ -23,6 +23,11 @@ internal sealed class ApplicationOptionsValidator : IValidateOptions<Application
             failures.Add($"{nameof(ApplicationOptions.ConcurrencyRetryBaseDelay)} must be between 0 and 10 seconds, was {options.ConcurrencyRetryBaseDelay}.");
         }
 
+        if (options.InterruptedCallGrace < TimeSpan.Zero || options.InterruptedCallGrace > TimeSpan.FromHours(1))
+        {
+            failures.Add($"{nameof(ApplicationOptions.InterruptedCallGrace)} must be between 0 and 1 hour, was {options.InterruptedCallGrace}.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -44,6 +44,7 @@ public static class ApplicationServiceCollectionExtensions
         services.TryAddScoped<AggregateWriter>();
         services.TryAddScoped<MachineReturner>();
         services.TryAddScoped<Provisioner>();
+        services.TryAddScoped<ProvisionRecovery>();
         return services;
     }
 }

@@ -76,9 +76,9 @@ internal sealed class MachineProviderRegistry : IMachineProviderRegistry, IDispo
         return found;
     }
 
-    public TimeSpan LongestProvisionCall(string providerName) =>
+    public TimeSpan LongestCall(string providerName) =>
         _providers.TryGetValue(providerName ?? string.Empty, out var provider)
-            ? provider.LongestProvisionCall
+            ? provider.LongestCall
             : throw new UnknownProviderException(providerName ?? string.Empty, _names);
 
     public void Dispose()

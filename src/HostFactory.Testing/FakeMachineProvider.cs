@@ -1,6 +1,7 @@
 using System.Globalization;
 using HostFactory.Domain.Machines;
 using HostFactory.Domain.Providers;
+using HostFactory.Domain.Requests;
 using HostFactory.Domain.Templates;
 
 namespace HostFactory.Testing;
@@ -9,8 +10,11 @@ namespace HostFactory.Testing;
 /// A scriptable <see cref="IMachineProvider"/> that keeps its own view of the machines it made, as a cloud would, and
 /// records every call. By default each provision makes the machines asked for, each pending until described once
 /// (<see cref="DefaultMachine"/>), and each release terminates the machine (<see cref="DefaultReleaseOutcome"/>).
+/// Provisioning is idempotent by key, as the port requires: asked again under a key it made machines under, it
+/// answers with those it still holds and makes none (and uses no script). It lists what it holds
+/// (<see cref="IMachineProvider.ListHeldAsync"/>) unless <see cref="CanListHeld"/> is false.
 /// Script other behaviour with <see cref="EnqueueProvision"/>, <see cref="ScriptRelease"/>, <see cref="Reclaim"/>,
-/// <see cref="Lose"/> and the <c>…Throws</c> properties. Thread-safe.
+/// <see cref="Lose"/>, <see cref="AfterProvision"/> and the <c>…Throws</c> properties. Thread-safe.
 /// </summary>
 public sealed class FakeMachineProvider : IMachineProvider
 {
@@ -49,6 +53,25 @@ public sealed class FakeMachineProvider : IMachineProvider
 
     /// <summary>Runs inside <c>ProvisionAsync</c> before anything is made: lets a test act while the provider "works".</summary>
     public Func<ProvisionRequest, CancellationToken, Task>? BeforeProvision { get; set; }
+
+    /// <summary>
+    /// Runs inside <c>ProvisionAsync</c> after the machines are made, before the answer: a test that cancels the
+    /// caller's token here plays a caller that died after the provider made machines and before it recorded them
+    /// (the provider then throws <see cref="OperationCanceledException"/>, keeping the machines).
+    /// </summary>
+    public Func<ProvisionRequest, IReadOnlyList<ProvisionedMachine>, CancellationToken, Task>? AfterProvision { get; set; }
+
+    /// <summary>
+    /// Runs inside <c>ReleaseAsync</c> after the machines are released, before the answer: a test that cancels the
+    /// caller's token here plays a caller that died after the provider released machines and before it recorded that.
+    /// </summary>
+    public Func<IReadOnlyList<ProviderMachine>, CancellationToken, Task>? AfterRelease { get; set; }
+
+    /// <summary>False plays a provider that cannot tell which machines it made for which request. True by default.</summary>
+    public bool CanListHeld { get; set; } = true;
+
+    /// <summary>When set, <c>ListHeldAsync</c> throws it.</summary>
+    public Exception? ListHeldThrows { get; set; }
 
     /// <summary>When set, <c>DescribeAsync</c> throws it.</summary>
     public Exception? DescribeThrows { get; set; }
@@ -153,11 +176,9 @@ public sealed class FakeMachineProvider : IMachineProvider
     public async Task<ProvisionResult> ProvisionAsync(ProvisionRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ProvisionScript? script;
         lock (_lock)
         {
             _provisionCalls.Add(request);
-            _provisions.TryDequeue(out script);
         }
 
         if (BeforeProvision is { } before)
@@ -166,16 +187,56 @@ public sealed class FakeMachineProvider : IMachineProvider
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        if (script?.Exception is { } exception)
-        {
-            throw exception;
-        }
-
-        var machines = script?.Machines ?? Enumerable.Repeat(DefaultMachine, script?.Made ?? request.Count).ToArray();
+        ProvisionedMachine[] made;
+        string? error;
         lock (_lock)
         {
-            var made = machines.Select(Make).ToArray();
-            return script?.Error is { } error ? ProvisionResult.Partial(made, error) : ProvisionResult.Success(made);
+            // Checked when making, as a real provider does under its per-key lock: a call that waited behind another
+            // with the same key answers with what that one made.
+            if (_machines.Any(m => m.Key == request.Key))
+            {
+                var held = _machines.Where(m => m.Key == request.Key && m.IsHeld).Select(m => m.ToProvisioned()).ToArray();
+                return held.Length >= request.Count
+                    ? ProvisionResult.Success(held)
+                    : ProvisionResult.Partial(held, $"Provider '{Name}' holds {held.Length} machine(s) made under key {request.Key} and makes no more under it.");
+            }
+
+            _provisions.TryDequeue(out var script);
+            if (script?.Exception is { } exception)
+            {
+                throw exception;
+            }
+
+            var machines = script?.Machines ?? Enumerable.Repeat(DefaultMachine, script?.Made ?? request.Count).ToArray();
+            made = machines.Select(m => Make(m, request.Key)).ToArray();
+            error = script?.Error;
+        }
+
+        if (AfterProvision is { } after)
+        {
+            await after(request, made, cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        return error is null ? ProvisionResult.Success(made) : ProvisionResult.Partial(made, error);
+    }
+
+    /// <inheritdoc />
+    public Task<HeldMachines> ListHeldAsync(RequestId? requestId, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (ListHeldThrows is { } exception)
+            {
+                throw exception;
+            }
+
+            return Task.FromResult(CanListHeld
+                ? HeldMachines.Found(_machines
+                    .Where(m => m.IsHeld && (requestId is not { } wanted || m.Key.RequestId == wanted))
+                    .Select(m => new HeldMachine(m.Key, m.ToProvisioned()))
+                    .ToArray())
+                : HeldMachines.NotSupported($"Provider '{Name}' is playing a provider that cannot list what it holds."));
         }
     }
 
@@ -196,9 +257,10 @@ public sealed class FakeMachineProvider : IMachineProvider
     }
 
     /// <inheritdoc />
-    public Task<ReleaseResult> ReleaseAsync(IReadOnlyList<ProviderMachine> machines, CancellationToken cancellationToken)
+    public async Task<ReleaseResult> ReleaseAsync(IReadOnlyList<ProviderMachine> machines, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(machines);
+        ReleaseResult result;
         lock (_lock)
         {
             _releaseCalls.Add(machines.ToArray());
@@ -207,8 +269,16 @@ public sealed class FakeMachineProvider : IMachineProvider
                 throw exception;
             }
 
-            return Task.FromResult(new ReleaseResult(machines.Select(Release).ToArray()));
+            result = new ReleaseResult(machines.Select(Release).ToArray());
         }
+
+        if (AfterRelease is { } after)
+        {
+            await after(machines, cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        return result;
     }
 
     /// <inheritdoc />
@@ -243,24 +313,17 @@ public sealed class FakeMachineProvider : IMachineProvider
         }
     }
 
-    private ProvisionedMachine Make(MachineScript script)
+    private ProvisionedMachine Make(MachineScript script, ProvisionKey key)
     {
         var number = _machines.Count + 1;
         var id = string.Create(CultureInfo.InvariantCulture, $"{Name}-{number:D4}");
-        var state = new MachineState(id, $"{id}.example", string.Create(CultureInfo.InvariantCulture, $"10.0.{number / 250}.{(number % 250) + 1}"), script)
+        var state = new MachineState(id, $"{id}.example", string.Create(CultureInfo.InvariantCulture, $"10.0.{number / 250}.{(number % 250) + 1}"), script, key, Name, _clock.GetUtcNow())
         {
             Status = script.DescribesUntilSettled == 0 ? script.SettlesAs : MachineStatus.Pending,
             DescribesLeft = script.DescribesUntilSettled,
         };
         _machines.Add(state);
-        return new ProvisionedMachine(
-            state.ProviderMachineId,
-            state.HostName,
-            state.PrivateIpAddress,
-            null,
-            _clock.GetUtcNow(),
-            state.Status,
-            new Dictionary<string, string> { ["fakeProvider"] = Name });
+        return state.ToProvisioned();
     }
 
     private MachineObservation Describe(ProviderMachine asked)
@@ -329,8 +392,11 @@ public sealed class FakeMachineProvider : IMachineProvider
         }
     }
 
-    private sealed class MachineState(string providerMachineId, string hostName, string privateIpAddress, MachineScript script)
+    private sealed class MachineState(
+        string providerMachineId, string hostName, string privateIpAddress, MachineScript script, ProvisionKey key, string providerName, DateTimeOffset launchTime)
     {
+        public ProvisionKey Key { get; } = key;
+
         public string ProviderMachineId { get; } = providerMachineId;
 
         public string HostName { get; } = hostName;
@@ -351,6 +417,12 @@ public sealed class FakeMachineProvider : IMachineProvider
 
         public int? ReclaimGrace { get; set; }
 
-        public FakeMachine ToFake() => new(ProviderMachineId, HostName, PrivateIpAddress, Status, Released);
+        /// <summary>Still the provider's: neither released nor lost nor gone.</summary>
+        public bool IsHeld => !Released && !Lost && Status != MachineStatus.Terminated;
+
+        public FakeMachine ToFake() => new(ProviderMachineId, HostName, PrivateIpAddress, Status, Released, Key);
+
+        public ProvisionedMachine ToProvisioned() =>
+            new(ProviderMachineId, HostName, PrivateIpAddress, null, launchTime, Status, new Dictionary<string, string> { ["fakeProvider"] = providerName });
     }
 }

@@ -22,11 +22,11 @@ public sealed class FakeMachineProviderRegistry : IMachineProviderRegistry
     }
 
     /// <summary>
-    /// What <see cref="LongestProvisionCall"/> answers for every provider: how long after a pending request was
-    /// saved the application takes its provision call for dead. Six minutes by default, as for a configured instance
+    /// What <see cref="LongestCall"/> answers for every provider: how long after a pending request was
+    /// saved the application takes its provider call for dead. Six minutes by default, as for a configured instance
     /// with the default timeout and retries.
     /// </summary>
-    public TimeSpan ProvisionCallLimit { get; set; } = TimeSpan.FromMinutes(6);
+    public TimeSpan CallLimit { get; set; } = TimeSpan.FromMinutes(6);
 
     /// <summary>Adds (or replaces) the provider called <paramref name="name"/>.</summary>
     /// <param name="name">The provider instance name templates refer to.</param>
@@ -69,6 +69,6 @@ public sealed class FakeMachineProviderRegistry : IMachineProviderRegistry
     }
 
     /// <inheritdoc />
-    public TimeSpan LongestProvisionCall(string providerName) =>
-        TryGet(providerName, out _) ? ProvisionCallLimit : throw new UnknownProviderException(providerName, ProviderNames);
+    public TimeSpan LongestCall(string providerName) =>
+        TryGet(providerName, out _) ? CallLimit : throw new UnknownProviderException(providerName, ProviderNames);
 }

@@ -1,4 +1,5 @@
 using HostFactory.Domain.Machines;
+using HostFactory.Domain.Providers;
 
 namespace HostFactory.Testing;
 
@@ -96,4 +97,5 @@ public sealed record ProvisionScript
 /// <param name="PrivateIpAddress">Its private address.</param>
 /// <param name="Status">What the provider would report now.</param>
 /// <param name="Released">True once a release was asked for.</param>
-public sealed record FakeMachine(string ProviderMachineId, string HostName, string PrivateIpAddress, MachineStatus Status, bool Released);
+/// <param name="Key">The key of the provision call that made it.</param>
+public sealed record FakeMachine(string ProviderMachineId, string HostName, string PrivateIpAddress, MachineStatus Status, bool Released, ProvisionKey Key);

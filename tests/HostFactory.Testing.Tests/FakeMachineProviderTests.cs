@@ -163,6 +163,73 @@ public sealed class FakeMachineProviderTests
     }
 
     [Fact]
+    public async Task ProvisionAsync_WhenAskedAgainUnderTheSameKey_ReturnsTheSameMachinesAndMakesNone()
+    {
+        var request = Provision(2);
+        var first = await _provider.ProvisionAsync(request, default);
+
+        var again = await _provider.ProvisionAsync(request with { Count = 3 }, default);
+
+        again.Machines.Select(m => m.ProviderMachineId).Should().Equal(first.Machines.Select(m => m.ProviderMachineId));
+        again.Error.Should().Contain("makes no more under it");
+        _provider.Machines.Should().HaveCount(2);
+    }
+
+    [Fact]
+    public async Task ProvisionAsync_UnderTheNextAttemptsKey_MakesNewMachines()
+    {
+        var request = Provision(1);
+        await _provider.ProvisionAsync(request, default);
+
+        await _provider.ProvisionAsync(request with { Key = new ProvisionKey(request.RequestId, 1) }, default);
+
+        _provider.Machines.Select(m => m.Key.Attempt).Should().Equal(0, 1);
+    }
+
+    [Fact]
+    public async Task ProvisionAsync_WhenTheCallerDiesAfterTheMachinesAreMade_KeepsThem()
+    {
+        using var dying = new CancellationTokenSource();
+        _provider.AfterProvision = (_, _, _) =>
+        {
+            dying.Cancel();
+            return Task.CompletedTask;
+        };
+
+        var provisioning = () => _provider.ProvisionAsync(Provision(2), dying.Token);
+
+        await provisioning.Should().ThrowAsync<OperationCanceledException>();
+        _provider.Machines.Should().HaveCount(2);
+    }
+
+    [Fact]
+    public async Task ListHeldAsync_ListsTheMachinesOfARequestOrAllItHolds_LeavingOutReleasedOnes()
+    {
+        var first = Provision(2);
+        var second = Provision(1);
+        await _provider.ProvisionAsync(first, default);
+        await _provider.ProvisionAsync(second, default);
+        await _provider.ReleaseAsync([Samples.Asked(_provider.Machines[0])], default);
+
+        var ofFirst = await _provider.ListHeldAsync(first.RequestId, default);
+        var all = await _provider.ListHeldAsync(null, default);
+
+        ofFirst.Machines.Should().ContainSingle().Which.Should().BeEquivalentTo(new { first.Key, Machine = new { ProviderMachineId = "fake-0002" } });
+        all.Machines.Select(h => h.Machine.ProviderMachineId).Should().Equal("fake-0002", "fake-0003");
+    }
+
+    [Fact]
+    public async Task ListHeldAsync_WhenPlayingAProviderThatCannotList_SaysSo()
+    {
+        _provider.CanListHeld = false;
+
+        var held = await _provider.ListHeldAsync(null, default);
+
+        held.IsSupported.Should().BeFalse();
+        held.Reason.Should().Contain("cannot list");
+    }
+
+    [Fact]
     public void Reclaim_WhenMachineUnknown_ThrowsNamingIt() =>
         FluentActions.Invoking(() => _provider.Reclaim("ghost")).Should().Throw<InvalidOperationException>().WithMessage("*'ghost'*");
 

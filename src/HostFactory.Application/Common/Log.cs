@@ -23,6 +23,15 @@ internal static partial class Log
     [LoggerMessage(EventId = 1013, Level = LogLevel.Warning, Message = "Releasing {Count} machine(s) of {RequestId} that Host Factory never received: {Reason}")]
     public static partial void DiscardingUnwantedMachines(ILogger logger, int count, string requestId, string reason);
 
+    [LoggerMessage(EventId = 1014, Level = LogLevel.Warning, Message = "Recovered request {RequestId} after an interrupted call (claim {Claim}): adopted {Adopted} machine(s), the provider made {Made}")]
+    public static partial void ProvisionRecovered(ILogger logger, string requestId, int claim, int adopted, int made);
+
+    [LoggerMessage(EventId = 1015, Level = LogLevel.Warning, Message = "Request {RequestId} was recovered by another process while this call was still making its {Count} machine(s); they are left to that recovery")]
+    public static partial void RecoveredElsewhere(ILogger logger, string requestId, int count);
+
+    [LoggerMessage(EventId = 1016, Level = LogLevel.Warning, Message = "Resumed return request {RequestId} after an interrupted call: released {Count} machine(s)")]
+    public static partial void ReturnResumed(ILogger logger, string requestId, int count);
+
     [LoggerMessage(EventId = 1020, Level = LogLevel.Warning, Message = "Provider {ProviderName} failed to {Action}: {Error}")]
     public static partial void ProviderCallFailed(ILogger logger, Exception exception, string providerName, string action, string error);
 

@@ -1,4 +1,5 @@
 using HostFactory.Application.Common;
+using HostFactory.Domain.Common;
 using HostFactory.Domain.Machines;
 using HostFactory.Domain.Providers;
 using HostFactory.Domain.Requests;
@@ -19,8 +20,12 @@ internal sealed record ReturnOutcome(Request Request, IReadOnlyList<Machine> Cla
 /// request is saved and each machine is claimed for it first, so a machine already returning or terminated is never
 /// released twice. <see cref="DiscardAsync"/> releases machines Host Factory never received (they never became usable
 /// before their request ended, or nobody asked for them): no return request, and they stay failures of their request.
+/// A return whose process died before it finished is taken up again by <see cref="ResumeAsync"/>: releases are
+/// idempotent, so a machine released but not yet recorded is released again and recorded.
 /// </summary>
 internal sealed class MachineReturner(
+    IRequestStore requests,
+    IMachineStore machines,
     IMachineProviderRegistry providers,
     AggregateWriter writer,
     IOptions<ApplicationOptions> options,
@@ -35,7 +40,79 @@ internal sealed class MachineReturner(
         var skipped = distinct.Where(m => !CanBeReturned(m)).ToList();
         var request = Request.CreateReturn(eligible.ConvertAll(m => m.Id), options.Value.DefaultRequestTimeout, clock);
         await writer.InsertAsync(request, cancellationToken);
+        return await ReleaseForAsync(request, eligible, skipped, null, cancellationToken);
+    }
 
+    /// <summary>
+    /// When the call that saved the pending return <paramref name="request"/> can no longer be running: its last
+    /// change plus the longest call any of its machines' providers can make, plus
+    /// <see cref="ApplicationOptions.InterruptedCallGrace"/>.
+    /// </summary>
+    public async Task<DateTimeOffset> InterruptedAtAsync(Request request, CancellationToken cancellationToken)
+    {
+        var longest = TimeSpan.Zero;
+        foreach (var machine in await LoadAsync(request, cancellationToken))
+        {
+            if (providers.TryGet(machine.ProviderName, out _) && providers.LongestCall(machine.ProviderName) is var call && call > longest)
+            {
+                longest = call;
+            }
+        }
+
+        return request.UpdatedAt + longest + options.Value.InterruptedCallGrace;
+    }
+
+    /// <summary>
+    /// Finishes the pending return <paramref name="request"/> whose call was interrupted: claims it with a versioned
+    /// save (so one process does this), claims the machines the interrupted call had not claimed yet, releases every
+    /// machine it claimed that is not terminated (again, if the interrupted call had released it without recording
+    /// that) and records the outcomes.
+    /// </summary>
+    /// <returns>What was done; null when another process claimed the request first.</returns>
+    public async Task<ReturnOutcome?> ResumeAsync(Request request, CancellationToken cancellationToken)
+    {
+        request.ClaimForRecovery(nextAttempt: false, clock);
+        try
+        {
+            await requests.SaveAsync(request, cancellationToken);
+        }
+        catch (ConcurrencyException)
+        {
+            return null;
+        }
+
+        var named = await LoadAsync(request, cancellationToken);
+        var outcome = await ReleaseForAsync(
+            request,
+            named.Where(m => m.ReturnRequestId == request.Id || CanBeReturned(m)).ToList(),
+            named.Where(m => m.ReturnRequestId != request.Id && !CanBeReturned(m)).ToList(),
+            "The call that made this return was interrupted; it was resumed and its machines released.",
+            cancellationToken);
+        Log.ReturnResumed(logger, request.Id.ToString(), outcome.Claimed.Count);
+        return outcome;
+    }
+
+    private async Task<List<Machine>> LoadAsync(Request request, CancellationToken cancellationToken)
+    {
+        var named = new List<Machine>(request.MachineIds.Count);
+        foreach (var id in request.MachineIds)
+        {
+            if (await machines.FindAsync(id, cancellationToken) is { } machine)
+            {
+                named.Add(machine);
+            }
+        }
+
+        return named;
+    }
+
+    /// <summary>
+    /// Claims <paramref name="eligible"/> for the saved return <paramref name="request"/> (a machine it already claimed
+    /// stays claimed), releases those it holds and are not terminated, records each outcome, and moves the request on
+    /// with <paramref name="message"/> (null keeps its message).
+    /// </summary>
+    private async Task<ReturnOutcome> ReleaseForAsync(Request request, List<Machine> eligible, List<Machine> skipped, string? message, CancellationToken cancellationToken)
+    {
         // Claim before releasing: the claim's version check is what stops two processes releasing one machine.
         var states = new Dictionary<MachineId, MachineSnapshot>();
         var claimed = new List<Machine>();
@@ -48,13 +125,14 @@ internal sealed class MachineReturner(
             }
 
             states[current.Id] = current.ToSnapshot();
-            if (current.ReturnRequestId == request.Id)
-            {
-                claimed.Add(current);
-            }
-            else
+            if (current.ReturnRequestId != request.Id)
             {
                 skipped.Add(current);
+            }
+            else if (current.Status != MachineStatus.Terminated)
+            {
+                // A machine an interrupted call released and recorded before it died is terminated: nothing to do.
+                claimed.Add(current);
             }
         }
 
@@ -68,7 +146,7 @@ internal sealed class MachineReturner(
         {
             if (r.Status == RequestStatus.Pending)
             {
-                r.BeginReleasing(clock);
+                r.BeginReleasing(clock, message);
             }
 
             RequestProgress.Advance(r, states.Values, clock);

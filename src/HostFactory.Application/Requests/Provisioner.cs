@@ -19,9 +19,9 @@ internal sealed record ProvisionOutcome(IReadOnlyList<Machine> Made, string? Err
 
 /// <summary>
 /// The one place an acquire request gets its machines made and taken, for a first attempt
-/// (<see cref="RequestMachines"/>) and a retry (<see cref="RetryStuckProvisions"/>) alike.
-/// <see cref="ProvisionAsync"/> calls the provider once and saves every machine it made;
-/// <see cref="TakeAsync"/> gives them to the request and releases what it does not take.
+/// (<see cref="RequestMachines"/>) and a recovery (<see cref="ProvisionRecovery"/>) alike.
+/// <see cref="ProvisionAsync"/> calls the provider once, under the request's <see cref="Request.ProvisionKey"/>, and
+/// saves every machine it made; <see cref="TakeAsync"/> gives them to the request and releases what it does not take.
 /// </summary>
 internal sealed class Provisioner(
     AggregateWriter writer,
@@ -31,28 +31,57 @@ internal sealed class Provisioner(
 {
     /// <summary>
     /// Asks <paramref name="provider"/> once for <paramref name="count"/> machines of <paramref name="template"/> for
-    /// <paramref name="request"/> (which must be saved already) and saves every machine it reports. A provider error,
-    /// or an exception other than the caller's own cancellation, becomes <see cref="ProvisionOutcome.Error"/>; a
-    /// reported machine that cannot be recorded is logged and left out.
+    /// <paramref name="request"/> (which must be saved already) and saves every machine it reports, except those
+    /// whose provider ids are in <paramref name="recorded"/> (a provider asked again under a key it served answers
+    /// with the machines it made then, which the request already has records of). A provider error, or an exception
+    /// other than the caller's own cancellation, becomes <see cref="ProvisionOutcome.Error"/>; a reported machine that
+    /// cannot be recorded is logged and left out.
     /// </summary>
-    public async Task<ProvisionOutcome> ProvisionAsync(IMachineProvider provider, Request request, Template template, int count, CancellationToken cancellationToken)
+    public async Task<ProvisionOutcome> ProvisionAsync(
+        IMachineProvider provider, Request request, Template template, int count, IReadOnlySet<string> recorded, CancellationToken cancellationToken)
     {
         var result = await CallAsync(provider, new ProvisionRequest(request.ProvisionKey, template.ToSnapshot(), count), template.ProviderName, cancellationToken);
-        var made = Record(result.Machines, request, template);
-
-        // Saved before the request takes them, so a crash from here on leaves them adoptable by a retry.
-        await writer.InsertAsync(made, cancellationToken);
+        var made = await RecordAsync(result.Machines.Where(m => m is not null && !recorded.Contains(m.ProviderMachineId)).ToList(), request, template, cancellationToken);
         return new ProvisionOutcome(made, result.Error);
     }
 
     /// <summary>
-    /// Gives <paramref name="request"/>, if it is still pending, <paramref name="adopted"/> and the first
-    /// <paramref name="asked"/> of <paramref name="made"/>, and moves it to provisioning; when that is no machine at all
-    /// it fails with <paramref name="failure"/>, or stays pending when that is null. If the request moved on instead,
-    /// all of <paramref name="made"/> is released with a reason naming <paramref name="maker"/> ("the provider", "a
-    /// retry"); otherwise only the machines made beyond <paramref name="asked"/> are.
+    /// Saves a record of each machine the provider made for <paramref name="request"/> (all or nothing). A machine that
+    /// cannot be recorded (no provider id…) is a provider bug, logged and left out: there is nothing to return later.
     /// </summary>
-    /// <returns>The request as saved (or as found), and whether all of <paramref name="made"/> was released.</returns>
+    /// <returns>The machines recorded, in the given order.</returns>
+    public async Task<IReadOnlyList<Machine>> RecordAsync(IReadOnlyList<ProvisionedMachine> provisioned, Request request, Template template, CancellationToken cancellationToken)
+    {
+        var made = new List<Machine>(provisioned.Count);
+        foreach (var machine in provisioned)
+        {
+            try
+            {
+                made.Add(Machine.Provision(MachineId.New(), request.Id, template.Id, template.ProviderName, machine, clock));
+            }
+            catch (Exception exception) when (exception is DomainException or ArgumentException)
+            {
+                Log.ProvisionedMachineRejected(logger, template.ProviderName, request.Id.ToString(), exception.Message);
+            }
+        }
+
+        // Saved before the request takes them, so a crash from here on leaves them adoptable by a recovery.
+        await writer.InsertAsync(made, cancellationToken);
+        return made;
+    }
+
+    /// <summary>
+    /// Gives <paramref name="request"/>, if it is still pending and unclaimed since it was read, <paramref name="adopted"/>
+    /// and the first <paramref name="asked"/> of <paramref name="made"/>, and moves it to provisioning with
+    /// <paramref name="message"/> (null keeps its message); when that is no machine at all it fails with
+    /// <paramref name="failure"/>, or stays pending when that is null. Otherwise only the machines made beyond
+    /// <paramref name="asked"/> are released. If the request ended instead (cancelled, failed, timed out while the
+    /// provider worked), every machine it did not take is released with a reason naming <paramref name="maker"/> ("the
+    /// provider", "a recovery"). If a recovery claimed it (another process took this one for dead), nothing is
+    /// released: the recovery adopts what this call recorded, and what it does not is left for the operator's
+    /// <c>providers orphans</c>, never released from under a request that may hold it.
+    /// </summary>
+    /// <returns>The request as saved (or as found), and whether <paramref name="made"/> was left out of it.</returns>
     public async Task<(Request Saved, bool MadeReleased)> TakeAsync(
         Request request,
         IReadOnlyList<Machine> adopted,
@@ -60,14 +89,23 @@ internal sealed class Provisioner(
         int asked,
         string? failure,
         string maker,
+        string? message,
         CancellationToken cancellationToken)
     {
         var wanted = adopted.Concat(made.Take(asked)).ToList();
-        var saved = await writer.UpdateAsync(request, r => Take(r, wanted, failure), cancellationToken) ?? request;
+        var claims = request.SyncAttempts;
+        var saved = await writer.UpdateAsync(request, r => Take(r, claims, wanted, failure, message), cancellationToken) ?? request;
+        if (saved.SyncAttempts != claims && !saved.IsFinished)
+        {
+            Log.RecoveredElsewhere(logger, saved.Id.ToString(), made.Count);
+            return (saved, true);
+        }
+
         if (saved.Status is not (RequestStatus.Provisioning or RequestStatus.Failed) || !wanted.TrueForAll(m => saved.MachineIds.Contains(m.Id)))
         {
-            // Cancelled, failed as stale, or moved on by another process while the provider worked: nobody wants these.
-            await DiscardAsync(made, $"The request was {RequestStatusWords.ToWord(saved.Status)} while {maker} made this machine; it was released.", saved, cancellationToken);
+            // Cancelled, failed or timed out while the provider worked: nobody wants these.
+            var untaken = adopted.Concat(made).Where(m => !saved.MachineIds.Contains(m.Id)).ToList();
+            await DiscardAsync(untaken, $"The request was {RequestStatusWords.ToWord(saved.Status)} while {maker} made this machine; it was released.", saved, cancellationToken);
             return (saved, true);
         }
 
@@ -111,28 +149,10 @@ internal sealed class Provisioner(
         }
     }
 
-    private List<Machine> Record(IReadOnlyList<ProvisionedMachine> provisioned, Request request, Template template)
+    private bool Take(Request request, int claims, List<Machine> wanted, string? failure, string? message)
     {
-        var made = new List<Machine>(provisioned.Count);
-        foreach (var machine in provisioned)
-        {
-            try
-            {
-                made.Add(Machine.Provision(MachineId.New(), request.Id, template.Id, template.ProviderName, machine, clock));
-            }
-            catch (Exception exception) when (exception is DomainException or ArgumentException)
-            {
-                // A report we cannot record (no provider id…) is a provider bug; there is nothing we could return later.
-                Log.ProvisionedMachineRejected(logger, template.ProviderName, request.Id.ToString(), exception.Message);
-            }
-        }
-
-        return made;
-    }
-
-    private bool Take(Request request, List<Machine> wanted, string? failure)
-    {
-        if (request.Status != RequestStatus.Pending)
+        // A claim since this process read the request means a recovery took this process for dead and owns it now.
+        if (request.Status != RequestStatus.Pending || request.SyncAttempts != claims)
         {
             return false;
         }
@@ -149,7 +169,7 @@ internal sealed class Provisioner(
         }
 
         request.AddMachines(wanted.Select(m => m.Id).Where(id => !request.MachineIds.Contains(id)), clock);
-        request.BeginProvisioning(clock);
+        request.BeginProvisioning(clock, message);
         return true;
     }
 }

@@ -74,8 +74,8 @@ internal sealed class RequestMachinesHandler(
             await writer.InsertAsync(request, cancellationToken);
         }
 
-        var outcome = await provisioner.ProvisionAsync(provider, request, template, command.Count, cancellationToken);
-        var (saved, _) = await provisioner.TakeAsync(request, [], outcome.Made, command.Count, outcome.Problem, "the provider", cancellationToken);
+        var outcome = await provisioner.ProvisionAsync(provider, request, template, command.Count, new HashSet<string>(), cancellationToken);
+        var (saved, _) = await provisioner.TakeAsync(request, [], outcome.Made, command.Count, outcome.Problem, "the provider", null, cancellationToken);
         return new RequestMachinesResult(saved.Id, saved.Status, outcome.Made.Count, Describe(saved, outcome.Made.Count, command.Count, outcome.Error));
     }
 
@@ -99,6 +99,7 @@ internal sealed class RequestMachinesHandler(
         RequestStatus.Failed => request.Message,
         RequestStatus.Provisioning when error is not null => $"Only {Math.Min(made, asked)} of {asked} machine(s) could be made: {error}",
         RequestStatus.Provisioning => $"Request for {asked} machine(s) accepted.",
+        RequestStatus.Pending => "The request was taken for interrupted and is being recovered by another process, which adopts the machines this call made.",
         _ => $"The request was {RequestStatusWords.ToWord(request.Status)} while the machines were being made; they are being released.",
     };
 }

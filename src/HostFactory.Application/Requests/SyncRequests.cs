@@ -18,9 +18,12 @@ namespace HostFactory.Application.Requests;
 /// An acquire request completes when every machine runs and as many as asked for exist; it completes with errors
 /// when every machine reached a final result but some failed or too few were made; it times out at its deadline.
 /// Machines of an acquire request that ended without handing them over (still pending, failed) are then returned, so
-/// none is leaked. A return request completes when every machine is terminated. A request still pending past its
-/// deadline (the process that made it stopped before calling the provider) fails. A provider that fails to answer is
-/// reported in the summary; the request is left for the next sync.
+/// none is leaked. A return request completes when every machine is terminated. A request still pending once its
+/// call can no longer be running (its process died between saving it and recording what the provider did) is
+/// recovered: an acquire request adopts what the provider made and provisions what is missing under the same key
+/// (<see cref="ProvisionRecovery"/>), a return is resumed (<see cref="MachineReturner.ResumeAsync"/>); an acquire
+/// request still pending at its deadline fails, and everything made for it is released. A provider that fails to
+/// answer is reported in the summary; the request is left for the next sync.
 /// </remarks>
 /// <param name="RequestIds">The requests to sync; null or empty for every unfinished request. At most 10000.</param>
 public sealed record SyncRequests(IReadOnlyList<string>? RequestIds = null) : ICommand<SyncSummary>, IValidatable
@@ -71,6 +74,7 @@ internal sealed class SyncRequestsHandler(
     IMachineProviderRegistry providers,
     AggregateWriter writer,
     MachineReturner returner,
+    ProvisionRecovery recovery,
     TimeProvider clock,
     ILogger<SyncRequestsHandler> logger)
     : ICommandHandler<SyncRequests, SyncSummary>
@@ -107,14 +111,7 @@ internal sealed class SyncRequestsHandler(
         Request? saved;
         if (request.Status == RequestStatus.Pending)
         {
-            // Another process is between saving the request and hearing back from the provider; only a deadline
-            // passed means it stopped, and then the provider must not be asked again. Machines it recorded before
-            // stopping are returned, so none is leaked.
-            saved = await writer.UpdateAsync(request, FailIfStale, cancellationToken);
-            if (saved is { Kind: RequestKind.Acquire, Status: RequestStatus.Failed })
-            {
-                await DiscardUndeliveredAsync(saved, await LoadMachinesAsync(saved, cancellationToken), includeRunning: true, cancellationToken);
-            }
+            saved = await SyncPendingAsync(request, cancellationToken) ?? await requests.FindAsync(id, cancellationToken);
         }
         else
         {
@@ -127,23 +124,41 @@ internal sealed class SyncRequestsHandler(
             }, cancellationToken);
             if (saved is { Kind: RequestKind.Acquire, IsFinished: true } && saved.Status != RequestStatus.Completed)
             {
-                await DiscardUndeliveredAsync(saved, current, includeRunning: false, cancellationToken);
+                await DiscardUndeliveredAsync(saved, current, cancellationToken);
             }
         }
 
         return new RequestSyncResult(id, true, before, saved?.Status, problems);
     }
 
-    private bool FailIfStale(Request request)
+    /// <summary>
+    /// A pending request is one whose call is between saving it and recording what the provider did. While that call
+    /// can still be running it is left alone. Once it cannot (<see cref="ProvisionRecovery.InterruptedAtAsync"/>), its
+    /// process died: an acquire request is recovered (what the provider made is adopted, what is missing provisioned
+    /// under the same key), a return is resumed. An acquire request still pending at its deadline fails, and everything
+    /// made for it is released.
+    /// </summary>
+    /// <returns>The request as saved; null when another process moved it on first.</returns>
+    private async Task<Request?> SyncPendingAsync(Request request, CancellationToken cancellationToken)
     {
-        if (request.Status != RequestStatus.Pending || !request.IsPastDeadline(clock.GetUtcNow()))
+        var now = clock.GetUtcNow();
+        if (request.Kind == RequestKind.Return)
         {
-            return false;
+            // Never failed: a return left unfinished would leave the machines it claimed running.
+            return now >= await returner.InterruptedAtAsync(request, cancellationToken)
+                ? (await returner.ResumeAsync(request, cancellationToken))?.Request
+                : request;
         }
 
-        var deadline = request.Deadline.ToString("u", CultureInfo.InvariantCulture);
-        request.Fail($"The request was never handed to the provider before its deadline {deadline}; the process handling it stopped.", clock);
-        return true;
+        if (request.IsPastDeadline(now))
+        {
+            var deadline = request.Deadline.ToString("u", CultureInfo.InvariantCulture);
+            return await recovery.AbandonAsync(request, $"The request was never handed to the provider before its deadline {deadline}; the process handling it stopped.", cancellationToken);
+        }
+
+        return await recovery.InterruptedAtAsync(request, cancellationToken) is { } interrupted && now >= interrupted
+            ? (await recovery.RecoverAsync(request, problem => $"The call that made the request was interrupted, and asking the provider again made no machine: {problem}", cancellationToken))?.Request
+            : request;
     }
 
     /// <summary>Asks the providers about the request's machines that are not terminated and records what they say.</summary>
@@ -229,13 +244,12 @@ internal sealed class SyncRequestsHandler(
 
     /// <summary>
     /// Releases the machines of a request that ended without handing them to Host Factory: those not running (a
-    /// running machine was reported <c>succeed</c> and is Host Factory's to return), or every one when the request
-    /// failed before Host Factory heard of any.
+    /// running machine was reported <c>succeed</c> and is Host Factory's to return).
     /// </summary>
-    private async Task DiscardUndeliveredAsync(Request request, List<Machine> current, bool includeRunning, CancellationToken cancellationToken)
+    private async Task DiscardUndeliveredAsync(Request request, List<Machine> current, CancellationToken cancellationToken)
     {
         var undelivered = current
-            .Where(m => m.Status != MachineStatus.Terminated && !m.IsReturning && (includeRunning || m.Status != MachineStatus.Running))
+            .Where(m => m.Status != MachineStatus.Terminated && !m.IsReturning && m.Status != MachineStatus.Running)
             .ToList();
         if (undelivered.Count > 0)
         {

@@ -17,10 +17,10 @@ public interface IMachineProviderRegistry
     bool TryGet(string providerName, [MaybeNullWhen(false)] out IMachineProvider provider);
 
     /// <summary>
-    /// The longest one provision call to the instance can run, its retries and their pauses included. A pending
-    /// request saved longer ago than this, plus the time its caller needs to record what was made, has no provision
-    /// call in progress any more: its caller died.
+    /// The longest one call to the instance can run (a provision or a release), its retries and their pauses
+    /// included. A pending request saved longer ago than this, plus the time its caller needs to record the outcome,
+    /// has no call in progress any more: its caller died.
     /// </summary>
     /// <exception cref="UnknownProviderException">No provider has that name.</exception>
-    TimeSpan LongestProvisionCall(string providerName);
+    TimeSpan LongestCall(string providerName);
 }

@@ -140,9 +140,11 @@ public sealed class Request : AggregateRoot<RequestId>
     public void BeginProvisioning(TimeProvider clock, string? message = null) => MoveTo(RequestStatus.Provisioning, message ?? Message, clock);
 
     /// <summary>Return: Pending → Releasing.</summary>
+    /// <param name="clock">The source of the change time.</param>
+    /// <param name="message">What Host Factory should be told about the release (e.g. resumed after an interrupted call); null keeps the message.</param>
     /// <exception cref="ArgumentNullException"><paramref name="clock"/> is null.</exception>
     /// <exception cref="InvalidStateTransitionException">The transition table does not allow it.</exception>
-    public void BeginReleasing(TimeProvider clock) => MoveTo(RequestStatus.Releasing, Message, clock);
+    public void BeginReleasing(TimeProvider clock, string? message = null) => MoveTo(RequestStatus.Releasing, message ?? Message, clock);
 
     /// <summary>Every machine reached its goal: → Completed.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="clock"/> is null.</exception>
@@ -253,20 +255,25 @@ public sealed class Request : AggregateRoot<RequestId>
     }
 
     /// <summary>
-    /// Acquire: claims the pending request for one recovery of an interrupted provision call. Counts the claim in
-    /// <see cref="SyncAttempts"/> (which a pending request uses for nothing else) and, when
-    /// <paramref name="nextAttempt"/> is true, moves <see cref="ProvisionAttempt"/> on, so the recovery's provision
-    /// call asks under a new key for machines the interrupted call did not make. Raises no event. Saved with a
-    /// versioned save, a claim succeeds in one process only.
+    /// Claims the pending request for one recovery of a call that was interrupted (its process died between saving
+    /// the request and finishing with the provider). Counts the claim in <see cref="SyncAttempts"/> (which a pending
+    /// request uses for nothing else) and, for an acquire request when <paramref name="nextAttempt"/> is true, moves
+    /// <see cref="ProvisionAttempt"/> on, so the recovery's provision call asks under a new key for machines the
+    /// interrupted call did not make. Raises no event. Saved with a versioned save, a claim succeeds in one process only.
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="clock"/> is null.</exception>
-    /// <exception cref="DomainRuleViolationException">The request is a return request or is not pending.</exception>
+    /// <exception cref="DomainRuleViolationException">The request is not pending, or <paramref name="nextAttempt"/> is asked of a return request.</exception>
     public void ClaimForRecovery(bool nextAttempt, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(clock);
-        if (Kind != RequestKind.Acquire || Status != RequestStatus.Pending)
+        if (Status != RequestStatus.Pending)
         {
-            throw new DomainRuleViolationException($"Request '{Id}' is a {RequestStatusWords.ToWord(Status)} {(Kind == RequestKind.Acquire ? "acquire" : "return")} request: only a pending acquire request is recovered.");
+            throw new DomainRuleViolationException($"Request '{Id}' is {RequestStatusWords.ToWord(Status)}: only a pending request is recovered.");
+        }
+
+        if (nextAttempt && Kind != RequestKind.Acquire)
+        {
+            throw new DomainRuleViolationException($"Request '{Id}' is a return request: it makes no provision attempts.");
         }
 
         SyncAttempts++;

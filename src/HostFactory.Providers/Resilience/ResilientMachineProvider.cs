@@ -47,11 +47,11 @@ internal sealed class ResilientMachineProvider : IMachineProvider
         _timeout = TimeSpan.FromSeconds(instance.TimeoutSeconds);
         _pipeline = Build(instance, retryTimeouts: true, timeProvider);
         _provisionPipeline = Build(instance, retryTimeouts: false, timeProvider);
-        LongestProvisionCall = (instance.Retries + 1) * _timeout + instance.Retries * LongestRetryDelay(instance);
+        LongestCall = (instance.Retries + 1) * _timeout + instance.Retries * LongestRetryDelay(instance);
     }
 
-    /// <summary>The longest a provision call can take: every attempt timing out, each pause the longest it can be.</summary>
-    public TimeSpan LongestProvisionCall { get; }
+    /// <summary>The longest one call can take, retries included: every attempt timing out, each pause the longest it can be.</summary>
+    public TimeSpan LongestCall { get; }
 
     public async Task<ProvisionResult> ProvisionAsync(ProvisionRequest request, CancellationToken cancellationToken)
     {
@@ -190,7 +190,7 @@ internal sealed class ResilientMachineProvider : IMachineProvider
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = instance.RetryDelaySeconds > 0,
 
-                // Jitter may stretch a pause; the cap keeps LongestProvisionCall a true bound.
+                // Jitter may stretch a pause; the cap keeps LongestCall a true bound.
                 MaxDelay = LongestRetryDelay(instance),
                 OnRetry = args =>
                 {

@@ -129,7 +129,7 @@ public sealed class RetryStuckProvisionsTests : IAsyncLifetime
 
         var result = await RetryAsync();
 
-        result.Retried.Single().Should().BeEquivalentTo(new { Status = RequestStatus.Failed, Message = $"Template '{TestTemplates.DefaultId}' is disabled, so the stuck request cannot be retried." });
+        result.Retried.Single().Should().BeEquivalentTo(new { Status = RequestStatus.Failed, Message = $"Template '{TestTemplates.DefaultId}' is disabled, so the request, whose call was interrupted, cannot be recovered." });
         _host.Provider.ProvisionCalls.Should().BeEmpty();
     }
 
