@@ -18,10 +18,11 @@ public sealed class ArchitectureTests
 
     /// <summary>
     /// Query handlers that also need the provider registry, because the answer is only the provider's to give:
-    /// ValidateTemplate (the provider's own check of its settings) and GetReturnRequests (which machines the provider
-    /// is reclaiming). They still read no write store and change nothing.
+    /// ValidateTemplate (the provider's own check of its settings), GetReturnRequests (which machines the provider
+    /// is reclaiming) and ListOrphanMachines (which machines the provider holds). They still read no write store and
+    /// change nothing.
     /// </summary>
-    private static readonly string[] QueriesThatAskProviders = ["ValidateTemplateHandler", "GetReturnRequestsHandler"];
+    private static readonly string[] QueriesThatAskProviders = ["ValidateTemplateHandler", "GetReturnRequestsHandler", "ListOrphanMachinesHandler"];
 
     [Fact]
     public void DomainAssembly_WhenLoaded_ReferencesOnlyTheFramework()
