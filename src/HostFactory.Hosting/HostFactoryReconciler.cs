@@ -14,8 +14,9 @@ namespace HostFactory.Hosting;
 /// Keeps requests moving in a long-lived host. At start and then every <see cref="ReconcilerOptions.Interval"/> one
 /// pass, in a scope of its own: retries stuck provisions (<see cref="RetryStuckProvisions"/>), syncs every unfinished
 /// request with its provider (<see cref="SyncRequests"/>: machines that came up complete their request, requests past
-/// their deadline time out), and records the machines the providers took back (<see cref="GetReturnRequests"/>, then
-/// <see cref="RecordReclaimedMachines"/>).
+/// their deadline time out, requests whose call was interrupted are recovered), records the machines the providers took
+/// back (<see cref="GetReturnRequests"/>, then <see cref="RecordReclaimedMachines"/>), and logs the machines providers
+/// hold that no request owns (<see cref="ListOrphanMachines"/>; never released on its own).
 /// </summary>
 /// <remarks>
 /// Nothing is held between passes: every change goes through the same versioned saves and conflict re-runs as a Host
@@ -51,7 +52,7 @@ public sealed class HostFactoryReconciler(
         var settings = options.Value;
         var startedAt = clock.GetUtcNow();
         var problems = new List<string>();
-        int retried = 0, synced = 0, changed = 0, reclaimed = 0;
+        int retried = 0, synced = 0, changed = 0, reclaimed = 0, orphans = 0;
 
         await using (var scope = scopes.CreateAsyncScope())
         {
@@ -111,9 +112,24 @@ public sealed class HostFactoryReconciler(
                     reclaimed = recorded.Recorded.Count;
                 }, cancellationToken);
             }
+
+            if (settings.ReportOrphans)
+            {
+                await StepAsync("report orphan machines", problems, async token =>
+                {
+                    var found = await queries.ExecuteAsync(new ListOrphanMachines(), token);
+                    foreach (var orphan in found.Orphans)
+                    {
+                        ReconcilerLog.OrphanFound(_logger, orphan.ProviderName, orphan.Machine.ProviderMachineId, orphan.Machine.HostName, orphan.Key.Value, orphan.Reason);
+                    }
+
+                    Report(problems, [.. found.Providers.Where(p => p.Failed).Select(p => p.Problem!)]);
+                    orphans = found.Orphans.Count;
+                }, cancellationToken);
+            }
         }
 
-        var pass = new ReconcilerPass(startedAt, clock.GetUtcNow(), retried, synced, changed, reclaimed, problems);
+        var pass = new ReconcilerPass(startedAt, clock.GetUtcNow(), retried, synced, changed, reclaimed, orphans, problems);
         ReconcilerLog.PassDone(_logger, retried, synced, changed, reclaimed, problems.Count);
         Volatile.Write(ref _lastPass, pass);
         Interlocked.Increment(ref _completedPasses);
@@ -177,6 +193,7 @@ public sealed class HostFactoryReconciler(
 /// <param name="Synced">Unfinished requests synced.</param>
 /// <param name="Changed">Requests whose status changed in the sync.</param>
 /// <param name="ReclaimedRecorded">Machines recorded as taken back by their provider.</param>
+/// <param name="Orphans">Machines providers hold that no request owns, logged (never released).</param>
 /// <param name="Problems">Provider failures and failed steps, one sentence each.</param>
 public sealed record ReconcilerPass(
     DateTimeOffset StartedAt,
@@ -185,4 +202,5 @@ public sealed record ReconcilerPass(
     int Synced,
     int Changed,
     int ReclaimedRecorded,
+    int Orphans,
     IReadOnlyList<string> Problems);

@@ -28,4 +28,7 @@ internal static partial class ReconcilerLog
 
     [LoggerMessage(EventId = 27, Level = LogLevel.Warning, Message = "Machine {MachineId} ({HostName}) was taken back by its provider: {Reason}")]
     public static partial void MachineReclaimed(ILogger logger, string machineId, string hostName, string reason);
+
+    [LoggerMessage(EventId = 28, Level = LogLevel.Warning, Message = "Provider {ProviderName} holds machine {ProviderMachineId} ({HostName}, key {ProvisionKey}) that no request owns: {Reason} It is not released; see 'hostfactory providers orphans'.")]
+    public static partial void OrphanFound(ILogger logger, string providerName, string providerMachineId, string hostName, string provisionKey, string reason);
 }

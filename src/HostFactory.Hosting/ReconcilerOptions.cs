@@ -7,7 +7,7 @@ namespace HostFactory.Hosting;
 /// Settings of <see cref="HostFactoryReconciler"/>, bound from <c>hostFactory:reconciler</c> and validated at start-up:
 /// <code>
 /// { "hostFactory": { "reconciler": { "enabled": true, "interval": "00:00:30",
-///     "provisionStaleAfter": "00:05:00", "maxProvisionRetries": 2, "recordReclaimed": true } } }
+///     "provisionStaleAfter": "00:05:00", "maxProvisionRetries": 2, "recordReclaimed": true, "reportOrphans": true } } }
 /// </code>
 /// </summary>
 public sealed class ReconcilerOptions
@@ -32,6 +32,13 @@ public sealed class ReconcilerOptions
 
     /// <summary>Whether each pass asks the providers which machines they took back and records them. True by default.</summary>
     public bool RecordReclaimed { get; set; } = true;
+
+    /// <summary>
+    /// Whether each pass asks the providers which machines they hold that no request owns
+    /// (<see cref="Application.Machines.ListOrphanMachines"/>) and logs each one as a warning. Orphans are never
+    /// released on their own: that is the operator's call. True by default.
+    /// </summary>
+    public bool ReportOrphans { get; set; } = true;
 }
 
 /// <summary>Refuses reconciler settings out of range, naming the setting as it is written in the configuration.</summary>

@@ -1,5 +1,6 @@
 using HostFactory.Application.Requests;
 using HostFactory.Domain.Machines;
+using HostFactory.Domain.Providers;
 using HostFactory.Domain.Requests;
 using HostFactory.Domain.Templates;
 using HostFactory.Testing;
@@ -84,6 +85,21 @@ public sealed class HostFactoryReconcilerTests : IAsyncLifetime
         recorded!.Status.Should().Be(MachineStatus.Terminated);
         recorded.Message.Should().Be("Provider 'fake' has reclaimed or lost the machine.");
         _host.Machines.All.Count(m => m.Status == MachineStatus.Running).Should().Be(1, "the other machine is untouched");
+    }
+
+    [Fact]
+    public async Task Reconciler_WhenAProviderHoldsAMachineNoRequestOwns_CountsItAndReleasesNothing()
+    {
+        await StartAsync();
+        await _host.CreateTemplateAsync();
+        var template = (await _host.Templates.FindAsync(new TemplateId(TestTemplates.DefaultId), default))!;
+        await _host.Provider.ProvisionAsync(new ProvisionRequest(new ProvisionKey(RequestId.NewAcquire(), 0), template.ToSnapshot(), 1), default);
+
+        await AdvanceAndWaitAsync(Interval);
+
+        _reconciler.LastPass!.Orphans.Should().Be(1);
+        _host.Provider.ReleaseCalls.Should().BeEmpty("an orphan is for the operator to release");
+        _host.Provider.Machines.Should().ContainSingle().Which.Released.Should().BeFalse();
     }
 
     [Fact]

@@ -1,3 +1,7 @@
+using HostFactory.Domain.Providers;
+using HostFactory.Domain.Requests;
+using HostFactory.Domain.Templates;
+
 namespace HostFactory.Server.Tests;
 
 public sealed class MachineEndpointsTests : IDisposable
@@ -71,6 +75,25 @@ public sealed class MachineEndpointsTests : IDisposable
             .Should().BeEquivalentTo([(lost.HostName, 0), (leaving.HostName, 120)]);
         named.GetProperty("requests").EnumerateArray().Select(r => r.GetProperty("machine").GetString()).Should().Equal(leaving.HostName);
         named.GetProperty("unknown").EnumerateArray().Select(u => u.GetString()).Should().Equal("ghost.example");
+    }
+
+    [Fact]
+    public async Task ListOrphanMachines_WhenTheProviderHoldsAMachineNoRequestOwns_ListsItWithWhy()
+    {
+        await RequestAndSyncAsync(1);
+        var stranger = new ProvisionKey(RequestId.NewAcquire(), 0);
+        var template = Template.Create(new TemplateId(ServerFactory.TemplateId), "fake", 3, new TemplateAttributes("X86_64", 1024, 1), ProviderSettings.Empty, null, TimeProvider.System);
+        await _server.Provider.ProvisionAsync(new ProvisionRequest(stranger, template.ToSnapshot(), 1), default);
+
+        var found = await (await _client.GetAsync("/api/v1/providers/orphans")).ExpectAsync(200);
+        var unknown = await (await _client.GetAsync("/api/v1/providers/orphans?provider=nope")).ExpectProblemAsync(400);
+
+        var orphan = found.GetProperty("orphans").EnumerateArray().Should().ContainSingle().Subject;
+        orphan.GetProperty("provisionKey").GetString().Should().Be(stranger.Value);
+        orphan.GetProperty("providerMachineId").GetString().Should().Be(_server.Provider.Machines[1].ProviderMachineId);
+        orphan.GetProperty("reason").GetString().Should().Be($"No request {stranger.RequestId} is in the store.");
+        found.GetProperty("providers")[0].GetProperty("held").GetInt32().Should().Be(2);
+        unknown.GetProperty("detail").GetString().Should().Contain("Unknown provider 'nope'");
     }
 
     public void Dispose()

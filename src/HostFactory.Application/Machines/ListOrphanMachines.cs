@@ -43,7 +43,8 @@ public sealed record OrphanMachine(string ProviderName, ProvisionKey Key, Provis
 /// <param name="ProviderName">The provider instance.</param>
 /// <param name="Held">How many machines it holds; null when it could not say.</param>
 /// <param name="Problem">Why it could not say (it cannot list, or the call failed); null when it could.</param>
-public sealed record ProviderHoldings(string ProviderName, int? Held, string? Problem);
+/// <param name="Failed">True when the call failed (rather than the provider saying it cannot list).</param>
+public sealed record ProviderHoldings(string ProviderName, int? Held, string? Problem, bool Failed = false);
 
 /// <summary>Answers <see cref="ListOrphanMachines"/> from the providers and the read side.</summary>
 [QueryHandler]
@@ -70,7 +71,7 @@ internal sealed class ListOrphanMachinesHandler(
             var answer = await ProviderCall.TryAsync(providers, name, "list the machines it holds", (provider, token) => provider.ListHeldAsync(null, token), logger, cancellationToken);
             if (answer.Problem is not null || answer.Value is not { IsSupported: true } held)
             {
-                holdings.Add(new ProviderHoldings(name, null, answer.Problem ?? answer.Value!.Reason));
+                holdings.Add(new ProviderHoldings(name, null, answer.Problem ?? answer.Value!.Reason, Failed: answer.Problem is not null));
                 continue;
             }
 

@@ -151,6 +151,22 @@ internal sealed record ProviderView(string Name, string Type, bool Enabled, stri
 /// <summary>The health of one provider instance (<c>providers check</c>).</summary>
 internal sealed record ProviderHealthView(string Name, string Type, bool Enabled, bool Healthy, IReadOnlyList<TemplateValidationView> Templates, IReadOnlyList<string> Problems);
 
+/// <summary>A machine a provider holds that no request owns (<c>providers orphans</c>).</summary>
+internal sealed record OrphanView(
+    string Provider,
+    string ProvisionKey,
+    string ProviderMachineId,
+    string HostName,
+    string PrivateIpAddress,
+    DateTimeOffset LaunchTime,
+    string Reason);
+
+/// <summary>How asking one provider for what it holds went (<c>providers orphans</c>).</summary>
+internal sealed record HoldingsView(string Provider, int? Held, string? Problem);
+
+/// <summary>What <c>providers orphans</c> found.</summary>
+internal sealed record OrphansView(IReadOnlyList<OrphanView> Orphans, IReadOnlyList<HoldingsView> Providers);
+
 /// <summary>What <c>scripts install</c> wrote.</summary>
 internal sealed record ScriptsInstallView(string Directory, string Launcher, IReadOnlyList<string> Files);
 
@@ -169,5 +185,6 @@ internal sealed record ScriptsInstallView(string Directory, string Launcher, IRe
 [JsonSerializable(typeof(ReturnView))]
 [JsonSerializable(typeof(IReadOnlyList<ProviderView>))]
 [JsonSerializable(typeof(IReadOnlyList<ProviderHealthView>))]
+[JsonSerializable(typeof(OrphansView))]
 [JsonSerializable(typeof(ScriptsInstallView))]
 internal sealed partial class OperatorJsonContext : JsonSerializerContext;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using HostFactory.Application.Machines;
 using HostFactory.Application.Templates;
 using HostFactory.Cli.Infrastructure;
 using HostFactory.Domain.Providers;
@@ -8,12 +9,12 @@ using Microsoft.Extensions.Options;
 
 namespace HostFactory.Cli.Operator;
 
-/// <summary><c>providers list|check</c>.</summary>
+/// <summary><c>providers list|check|orphans</c>.</summary>
 internal static class ProvidersVerbs
 {
     public static Command Create(CliApplication application)
     {
-        var group = OperatorVerbs.Group(application, "providers", "Lists the configured provider instances and checks their health.");
+        var group = OperatorVerbs.Group(application, "providers", "Lists the configured provider instances, checks their health and lists the machines they hold that no request owns.");
 
         var list = new Command("list", "Lists the provider instances of the configuration file (no plugin is loaded).");
         list.SetAction((parseResult, ct) => application.RunOperatorVerbAsync(parseResult, "providers list", (session, format, _) =>
@@ -91,8 +92,46 @@ internal static class ProvidersVerbs
             return views.TrueForAll(v => v.Healthy) ? ExitCodes.Success : ExitCodes.ProviderOrStorageFailure;
         }, ct));
 
+        var providerOption = new Option<string?>("--provider") { Description = "Ask only this provider instance." };
+        var orphans = new Command(
+            "orphans",
+            "Lists the machines providers hold that no request in the store owns, and why; releases nothing (exit code 4 when a provider failed to answer).")
+        {
+            providerOption,
+        };
+        orphans.SetAction((parseResult, ct) => application.RunOperatorVerbAsync(parseResult, "providers orphans", async (session, format, token) =>
+        {
+            var found = await session.Runtime().Queries.ExecuteAsync(new ListOrphanMachines(parseResult.GetValue(providerOption)), token);
+            var view = new OrphansView(
+                [.. found.Orphans.Select(o => new OrphanView(o.ProviderName, o.Key.Value, o.Machine.ProviderMachineId, o.Machine.HostName, o.Machine.PrivateIpAddress, o.Machine.LaunchTime, o.Reason))],
+                [.. found.Providers.Select(p => new HoldingsView(p.ProviderName, p.Held, p.Problem))]);
+            if (format == OutputFormat.Json)
+            {
+                OperatorVerbs.WriteJson(session.Console.Out, view, static c => c.OrphansView);
+            }
+            else
+            {
+                var table = new TextTable("PROVIDER", "MACHINE", "HOST", "KEY", "LAUNCHED", "WHY");
+                foreach (var orphan in view.Orphans)
+                {
+                    table.Add(orphan.Provider, orphan.ProviderMachineId, orphan.HostName, orphan.ProvisionKey, OperatorVerbs.Time(orphan.LaunchTime), orphan.Reason);
+                }
+
+                table.Write(session.Console.Out);
+                foreach (var provider in view.Providers)
+                {
+                    session.Console.Out.Write(provider.Problem is null
+                        ? $"{provider.Provider}: holds {provider.Held.GetValueOrDefault().ToString(CultureInfo.InvariantCulture)} machine(s), {view.Orphans.Count(o => o.Provider == provider.Provider).ToString(CultureInfo.InvariantCulture)} orphaned.\n"
+                        : $"{provider.Provider}: not checked: {provider.Problem}\n");
+                }
+            }
+
+            return found.Providers.Any(p => p.Failed) ? ExitCodes.ProviderOrStorageFailure : ExitCodes.Success;
+        }, ct));
+
         group.Subcommands.Add(list);
         group.Subcommands.Add(check);
+        group.Subcommands.Add(orphans);
         return group;
     }
 

@@ -189,6 +189,16 @@ internal sealed record ProviderHealthListDto(string Status, IReadOnlyList<Provid
 /// <summary>One provider instance: <c>healthy</c>, <c>unhealthy</c> (with why) or <c>disabled</c>.</summary>
 internal sealed record ProviderHealthDto(string Name, string? Type, string Status, string? Message, double? LatencyMilliseconds, IReadOnlyList<string> RecentProblems);
 
+/// <summary>The machines providers hold that no request owns, and how asking each provider went.</summary>
+internal sealed record OrphanMachinesDto(IReadOnlyList<OrphanMachineDto> Orphans, IReadOnlyList<ProviderHoldingsDto> Providers);
+
+/// <summary>One machine a provider holds that no request owns, with why.</summary>
+internal sealed record OrphanMachineDto(
+    string Provider, string ProvisionKey, string ProviderMachineId, string HostName, string PrivateIpAddress, DateTimeOffset LaunchTime, string Reason);
+
+/// <summary>How many machines one provider holds, or why it could not say.</summary>
+internal sealed record ProviderHoldingsDto(string Provider, int? Held, string? Problem);
+
 /// <summary>The answer of <c>/health</c>.</summary>
 internal sealed record HealthDto(string Status, IReadOnlyDictionary<string, HealthCheckDto> Checks);
 
@@ -217,5 +227,6 @@ internal sealed record HealthCheckDto(string Status, string? Description);
 [JsonSerializable(typeof(SyncSummaryDto))]
 [JsonSerializable(typeof(ReclaimedMachinesDto))]
 [JsonSerializable(typeof(ProviderHealthListDto))]
+[JsonSerializable(typeof(OrphanMachinesDto))]
 [JsonSerializable(typeof(HealthDto))]
 internal sealed partial class ServerJsonContext : JsonSerializerContext;
