@@ -34,8 +34,13 @@ public static class CliProcess
     public static Task<CliResult> RunWithInputAsync(IReadOnlyDictionary<string, string?> environment, byte[] standardInput, params string[] arguments) =>
         StartAsync("dotnet", [Assembly, .. arguments], environment, standardInput);
 
-    /// <summary>Runs any program.</summary>
-    public static async Task<CliResult> StartAsync(string program, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?> environment, byte[]? standardInput)
+    /// <summary>
+    /// Runs any program. With <paramref name="killAfter"/>, a program still running by then gets SIGKILL, it and every
+    /// process it started that still belongs to its tree, as Host Factory kills a script past its timeout; its exit
+    /// code is then 137.
+    /// </summary>
+    public static async Task<CliResult> StartAsync(
+        string program, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?> environment, byte[]? standardInput, TimeSpan? killAfter = null)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -87,6 +92,19 @@ public static class CliProcess
         {
             // The CLI may stop reading (an input over the limit) and close the pipe first.
         }
+        if (killAfter is { } after)
+        {
+            using var kill = new CancellationTokenSource(after);
+            try
+            {
+                await process.WaitForExitAsync(kill.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+
         using var timeout = new CancellationTokenSource(Timeout);
         try
         {

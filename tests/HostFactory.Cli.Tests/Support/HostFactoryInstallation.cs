@@ -75,8 +75,15 @@ public sealed class HostFactoryInstallation : IAsyncDisposable
     /// <param name="resident">Let protocol calls be served by a resident process (stopped by <see cref="DisposeAsync"/>).</param>
     /// <param name="residentSettings">The <c>resident</c> section's members, e.g. <c>"idleSeconds": 1</c>.</param>
     /// <param name="extraProviders">More provider instances (JSON objects, comma-separated) after the <c>local</c> one.</param>
+    /// <param name="providerTimeoutSeconds">The <c>local</c> instance's <c>timeoutSeconds</c> (it has no retries): its longest call.</param>
+    /// <param name="extraSettings">More members of the <c>hostFactory</c> section, e.g. <c>"application": { … }</c>.</param>
     public static async Task<HostFactoryInstallation> CreateAsync(
-        IEnumerable<string>? templates = null, bool resident = false, string residentSettings = "\"idleSeconds\": 120", string? extraProviders = null)
+        IEnumerable<string>? templates = null,
+        bool resident = false,
+        string residentSettings = "\"idleSeconds\": 120",
+        string? extraProviders = null,
+        int providerTimeoutSeconds = 30,
+        string? extraSettings = null)
     {
         var root = Path.Combine(Path.GetTempPath(), $"hf-cli-{Guid.NewGuid():N}"[..20]);
         var installation = new HostFactoryInstallation(root, resident);
@@ -85,8 +92,8 @@ public sealed class HostFactoryInstallation : IAsyncDisposable
             { "hostFactory": {
                 "resident": { {{residentSettings}} },
                 "storage": { "dataDirectory": "data" },
-                "logging": { "minimumLevel": "Debug" },
-                "providers": [ { "name": "local", "type": "local-process", "timeoutSeconds": 30, "retries": 0,
+                "logging": { "minimumLevel": "Debug" },{{(extraSettings is null ? string.Empty : extraSettings + ",")}}
+                "providers": [ { "name": "local", "type": "local-process", "timeoutSeconds": {{providerTimeoutSeconds.ToString(CultureInfo.InvariantCulture)}}, "retries": 0,
                                  "settings": { "graceSeconds": 2, "ipAddress": "10.0.0.7", "hostName": "e2e" } }{{(extraProviders is null ? string.Empty : ", " + extraProviders)}} ] } }
             """);
         await installation.WriteTemplatesAsync(templates ?? StandardTemplates);
@@ -101,14 +108,17 @@ public sealed class HostFactoryInstallation : IAsyncDisposable
         File.WriteAllTextAsync(Path.Combine(ConfigurationDirectory, $"{InstanceName}prov_templates.json"),
             $"{{ \"templates\": [\n{string.Join(",\n", templates)}\n] }}");
 
-    /// <summary>Runs <c>&lt;scripts&gt;/&lt;operation&gt;.sh -f &lt;input file&gt;</c>, as Host Factory does.</summary>
-    public async Task<CliResult> RunScriptAsync(string operation, string input)
+    /// <summary>
+    /// Runs <c>&lt;scripts&gt;/&lt;operation&gt;.sh -f &lt;input file&gt;</c>, as Host Factory does; with
+    /// <paramref name="killAfter"/>, kills it (SIGKILL to the script and the processes under it) if it runs that long.
+    /// </summary>
+    public async Task<CliResult> RunScriptAsync(string operation, string input, TimeSpan? killAfter = null)
     {
         var inputs = Path.Combine(Root, "inputs");
         Directory.CreateDirectory(inputs);
         var file = Path.Combine(inputs, $"{operation}-{Interlocked.Increment(ref _inputs).ToString(CultureInfo.InvariantCulture)}.json");
         await File.WriteAllTextAsync(file, input);
-        return await CliProcess.StartAsync(Path.Combine(ScriptsDirectory, $"{operation}.sh"), ["-f", file], Environment, standardInput: null);
+        return await CliProcess.StartAsync(Path.Combine(ScriptsDirectory, $"{operation}.sh"), ["-f", file], Environment, standardInput: null, killAfter);
     }
 
     /// <summary>Runs a script and parses its answer, asserting it succeeded.</summary>
