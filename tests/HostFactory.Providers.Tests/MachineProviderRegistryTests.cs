@@ -77,6 +77,18 @@ public sealed class MachineProviderRegistryTests : IDisposable
     }
 
     [Fact]
+    public void LongestCall_WhenTheNameIsKnown_IsItsInstancesBoundAndOtherwiseRefused()
+    {
+        var registry = _host.Start($"[ {SampleInstance()} ]");
+
+        var longest = registry.LongestCall("sample");
+        var unknown = () => registry.LongestCall("nope");
+
+        longest.Should().Be(TimeSpan.FromSeconds((3 * 120) + (2 * 2)), "the default timeout of 120 s, 2 retries, pauses capped at 0.5 s × 2²");
+        unknown.Should().Throw<UnknownProviderException>().WithMessage("Unknown provider 'nope'. Known providers: sample.");
+    }
+
+    [Fact]
     public void Start_WhenTheTypeIsNeitherBuiltInNorInAnAssembly_FailsWithUnknownType()
     {
         var act = () => _host.Start("""[ { "name": "aws", "type": "aws-ec2" } ]""");

@@ -195,6 +195,61 @@ public sealed class ResilientMachineProviderTests
     }
 
     /// <summary>A provider whose every answer is given by the test, counting calls.</summary>
+    [Fact]
+    public void LongestCall_IsEveryAttemptTimingOutWithTheLongestPauseBetween()
+    {
+        var resilient = new ResilientMachineProvider(
+            new ScriptedProvider(),
+            new ProviderInstanceOptions { Name = "scripted", Type = "scripted", TimeoutSeconds = 10, Retries = 2, RetryDelaySeconds = 0.5 },
+            NullLogger.Instance);
+
+        resilient.LongestCall.Should().Be(TimeSpan.FromSeconds((3 * 10) + (2 * 0.5 * 4)), "three attempts of 10 s, and two pauses capped at 0.5 s × 2²");
+    }
+
+    [Fact]
+    public async Task ListHeldAsync_WhenTheProviderListsTheRequestsMachines_PassesThemOn()
+    {
+        var key = new ProvisionKey(RequestId.NewAcquire(), 1);
+        var inner = new ScriptedProvider { Held = (_, _) => HeldMachines.Found([new HeldMachine(key, Made("p-1"))]) };
+
+        var held = await Wrap(inner).ListHeldAsync(key.RequestId, default);
+
+        held.IsSupported.Should().BeTrue();
+        held.Machines.Should().ContainSingle().Which.Key.Should().Be(key);
+    }
+
+    [Fact]
+    public async Task ListHeldAsync_WhenTheProviderCannotList_SaysSoWithItsReason()
+    {
+        var inner = new ScriptedProvider { Held = (_, _) => HeldMachines.NotSupported("no inventory") };
+
+        var held = await Wrap(inner).ListHeldAsync(null, default);
+
+        held.Should().BeEquivalentTo(new { IsSupported = false, Reason = "no inventory" });
+    }
+
+    [Fact]
+    public async Task ListHeldAsync_WhenAMachineOfAnotherRequestIsListed_ThrowsNamingIt()
+    {
+        var asked = RequestId.NewAcquire();
+        var inner = new ScriptedProvider { Held = (_, _) => HeldMachines.Found([new HeldMachine(new ProvisionKey(RequestId.NewAcquire(), 0), Made("p-9"))]) };
+
+        var listing = () => Wrap(inner).ListHeldAsync(asked, default);
+
+        await listing.Should().ThrowAsync<MachineProviderException>().WithMessage("*machine 'p-9' was made for req-*, not for the request asked about*");
+    }
+
+    [Fact]
+    public async Task ListHeldAsync_WhenTheProviderFailsTransiently_RetriesIt()
+    {
+        var inner = new ScriptedProvider { Held = (attempt, _) => attempt == 1 ? throw new IOException("flaky") : HeldMachines.Found([]) };
+
+        var held = await Wrap(inner).ListHeldAsync(null, default);
+
+        held.IsSupported.Should().BeTrue();
+        inner.Calls.Should().Be(2);
+    }
+
     private sealed class ScriptedProvider : IMachineProvider
     {
         private int _calls;
@@ -214,6 +269,8 @@ public sealed class ResilientMachineProviderTests
         public Func<int, IReadOnlyList<ProviderMachine>, ReleaseResult>? Release { get; init; }
 
         public Func<int, IReadOnlyList<ProviderMachine>, IReadOnlyList<ReclaimedMachine>>? Reclaimed { get; init; }
+
+        public Func<int, RequestId?, HeldMachines>? Held { get; init; }
 
         Task<ProvisionResult> IMachineProvider.ProvisionAsync(ProvisionRequest request, CancellationToken cancellationToken)
         {
@@ -239,5 +296,8 @@ public sealed class ResilientMachineProviderTests
 
         Task<IReadOnlyList<string>> IMachineProvider.ValidateTemplateAsync(TemplateSnapshot template, CancellationToken cancellationToken) =>
             Task.FromResult<IReadOnlyList<string>>([]);
+
+        Task<HeldMachines> IMachineProvider.ListHeldAsync(RequestId? requestId, CancellationToken cancellationToken) =>
+            Task.FromResult(Held!(Interlocked.Increment(ref _calls), requestId));
     }
 }
