@@ -100,8 +100,8 @@ internal sealed class MachineFiles : DocumentKind<MachineDocument>
             entries.Add(StorageLayout.RequestMachineEntry(returnRequestId, document.Id));
         }
 
-        // A machine without a host name yet is not findable by host name; the entry appears when the name is saved.
-        if (!string.IsNullOrEmpty(document.HostName))
+        // A machine without a host name yet (or a blank one) is not findable by host name; the entry appears when a name is saved.
+        if (!HostNames.IsBlank(document.HostName))
         {
             entries.Add(StorageLayout.HostEntry(document.HostName, document.Id));
         }
@@ -131,7 +131,7 @@ internal sealed class MachineFiles : DocumentKind<MachineDocument>
             candidates.Add(StorageLayout.RequestMachineEntry(returnRequestId, id));
         }
 
-        if (!string.IsNullOrEmpty(document.HostName))
+        if (!HostNames.IsBlank(document.HostName))
         {
             candidates.Add(StorageLayout.HostEntry(document.HostName, id));
         }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using HostFactory.Domain.Common;
+using HostFactory.Domain.Machines;
 
 namespace HostFactory.Storage.Json;
 
@@ -26,12 +27,20 @@ internal static class FileNames
         value is { Length: > 0 and <= MaxIdLength } && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
     /// <summary>
-    /// The directory name of a host name in <c>indexes/machines-by-host</c>: letters, digits, <c>- _ .</c> kept (a leading
-    /// dot escaped), every other UTF-8 byte written <c>%XX</c>; past 200 characters <c>~</c> and the SHA-256 of the name.
-    /// Readers compare the machine's host name with the one asked for, so a hash collision can only cost a read.
+    /// The directory name of a host name in <c>indexes/machines-by-host</c>: the name's <see cref="HostNames.Key"/> (one
+    /// spelling for every case of it, since host names match ignoring case), escaped by <see cref="EscapeHostName"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="hostName"/> is blank (such a name is never indexed).</exception>
+    public static string HostKey(string hostName) => EscapeHostName(HostNames.Key(hostName));
+
+    /// <summary>
+    /// A host name as a directory name: letters, digits, <c>- _ .</c> kept (a leading dot escaped), every other UTF-8 byte
+    /// written <c>%XX</c>; past 200 characters <c>~</c> and the SHA-256 of the name. Readers compare the machine's host
+    /// name with the one asked for, so a hash collision can only cost a read. Applied to the name as recorded (not its
+    /// key), this is where stores written before host names matched ignoring case put their entries.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="hostName"/> is empty.</exception>
-    public static string HostKey(string hostName)
+    public static string EscapeHostName(string hostName)
     {
         ArgumentException.ThrowIfNullOrEmpty(hostName);
         var bytes = Encoding.UTF8.GetBytes(hostName);

@@ -85,14 +85,19 @@ internal sealed class JsonMachineStore(JsonStorage storage) : IMachineStore, IMa
     {
         ArgumentNullException.ThrowIfNull(hostName);
         cancellationToken.ThrowIfCancellationRequested();
-        if (hostName.Length == 0)
+        if (HostNames.IsBlank(hostName))
         {
-            // Machines without a host name yet are not indexed by it: there is nothing to find under "".
+            // A blank name never matches (HostNames), and machines without a host name are not indexed by it.
             return Task.FromResult<IReadOnlyList<MachineSnapshot>>([]);
         }
 
-        var hits = FromIndex($"{StorageLayout.MachinesByHost}/{FileNames.HostKey(hostName)}")
-            .Where(m => string.Equals(m.HostName, hostName, StringComparison.Ordinal));
+        // Entries live under the name's key; a store written before host names matched ignoring case also has entries
+        // under the name as it was recorded, found here when asked for in that same spelling (RepairAsync moves them).
+        var hits = new[] { FileNames.HostKey(hostName), FileNames.EscapeHostName(hostName) }
+            .Distinct(StringComparer.Ordinal)
+            .SelectMany(key => FromIndex($"{StorageLayout.MachinesByHost}/{key}"))
+            .DistinctBy(m => m.Id)
+            .Where(m => HostNames.Match(m.HostName, hostName));
         return Task.FromResult(Ordered(hits));
     }
 

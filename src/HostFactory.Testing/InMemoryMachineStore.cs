@@ -8,8 +8,8 @@ namespace HostFactory.Testing;
 /// <summary>
 /// Machines in memory, behind both <see cref="IMachineStore"/> and <see cref="IMachineReader"/>, with the ports'
 /// optimistic concurrency (<see cref="ConcurrencyException"/> on a stale save or a second insert;
-/// <see cref="SaveManyAsync"/> all or nothing). A request's machines are those made for it and those it returns.
-/// Thread-safe.
+/// <see cref="SaveManyAsync"/> all or nothing). A request's machines are those made for it and those it returns; host
+/// names match as <see cref="HostNames.Match"/> says, like every store. Thread-safe.
 /// </summary>
 public sealed class InMemoryMachineStore : IMachineStore, IMachineReader
 {
@@ -94,7 +94,7 @@ public sealed class InMemoryMachineStore : IMachineStore, IMachineReader
     private List<MachineSnapshot> ByRequest(RequestId id) => Ordered(_table.Where(m => m.RequestId == id || m.ReturnRequestId == id));
 
     private List<MachineSnapshot> ByHostName(string hostName) =>
-        Ordered(_table.Where(m => string.Equals(m.HostName, hostName, StringComparison.OrdinalIgnoreCase)));
+        Ordered(_table.Where(m => HostNames.Match(m.HostName, hostName)));
 
     private static List<MachineSnapshot> Ordered(IEnumerable<MachineSnapshot> machines) =>
         machines.OrderBy(m => m.CreatedAt).ThenBy(m => m.Id.Value, StringComparer.Ordinal).ToList();

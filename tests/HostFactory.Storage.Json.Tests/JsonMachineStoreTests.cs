@@ -74,7 +74,54 @@ public sealed class JsonMachineStoreTests : IDisposable
         await _storage.Machines.SaveAsync(first, default);
 
         (await _storage.Machines.FindByHostNameAsync("host-a.example", default)).Select(m => m.Id).Should().Equal(first.Id, second.Id);
-        (await _storage.Machines.FindByHostNameAsync("HOST-A.example", default)).Should().BeEmpty("host names are compared exactly");
+    }
+
+    [Theory]
+    [InlineData("Host-A.Example", "host-a.example")]
+    [InlineData("host-a.example", "HOST-A.EXAMPLE")]
+    [InlineData("ÉTÉ.example", "été.EXAMPLE")]
+    public async Task FindByHostNameAsync_WhenAskedInAnotherCase_FindsTheMachineThroughOneIndexEntry(string recorded, string asked)
+    {
+        var machine = TestData.NewMachine(_clock, _requestId, recorded);
+        await _storage.Machines.SaveAsync(machine, default);
+
+        (await _storage.Machines.FindByHostNameAsync(asked, default)).Select(m => m.Id).Should().Equal(machine.Id);
+        (await _storage.MachineReader.FindByHostNameAsync(asked, default)).Select(m => m.Id).Should().Equal(machine.Id);
+        Directory.GetDirectories(_storage.PathOf("indexes", "machines-by-host")).Select(Path.GetFileName)
+            .Should().ContainSingle().Which.Should().Be(FileNames.HostKey(asked), "every spelling of a host name has one index key");
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" ")]
+    [InlineData("\t ")]
+    public async Task FindByHostNameAsync_WhenTheNameIsBlank_NeverMatchesAndIsNotIndexed(string blank)
+    {
+        await _storage.Machines.SaveAsync(TestData.NewMachine(_clock, _requestId, blank), default);
+        await _storage.Machines.SaveAsync(TestData.NewMachine(_clock, _requestId, " "), default);
+
+        (await _storage.Machines.FindByHostNameAsync(blank, default)).Should().BeEmpty();
+        (await _storage.MachineReader.FindByHostNameAsync(" ", default)).Should().BeEmpty();
+        Directory.GetDirectories(_storage.PathOf("indexes", "machines-by-host")).Should().BeEmpty();
+        (await _storage.Maintenance.VerifyAsync(default)).IsHealthy.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task FindByHostNameAsync_WhenTheEntryWasWrittenUnderTheRecordedSpelling_FindsItByThatSpellingAndRepairMovesIt()
+    {
+        // What a store written before host names matched ignoring case holds: the entry under the name as recorded.
+        var machine = TestData.NewMachine(_clock, _requestId, "Host-A.Example");
+        await _storage.Machines.SaveAsync(machine, default);
+        var byHost = _storage.PathOf("indexes", "machines-by-host");
+        Directory.Move(Path.Join(byHost, "host-a.example"), Path.Join(byHost, "Host-A.Example"));
+
+        (await _storage.Machines.FindByHostNameAsync("Host-A.Example", default)).Select(m => m.Id).Should().Equal(machine.Id);
+        (await _storage.Machines.FindByHostNameAsync("host-a.example", default)).Should().BeEmpty("only the recorded spelling reaches an old entry");
+
+        await _storage.Maintenance.RepairAsync(default);
+
+        (await _storage.Machines.FindByHostNameAsync("host-a.example", default)).Select(m => m.Id).Should().Equal(machine.Id);
+        File.Exists(Path.Join(byHost, "Host-A.Example", machine.Id.Value)).Should().BeFalse();
     }
 
     [Theory]

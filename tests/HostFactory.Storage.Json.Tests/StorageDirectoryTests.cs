@@ -173,7 +173,8 @@ public sealed class StorageDirectoryTests : IDisposable
     [InlineData("../x", "%2E.%2Fx")]
     [InlineData("a/b", "a%2Fb")]
     [InlineData("%", "%25")]
-    [InlineData("é", "%C3%A9")]
+    [InlineData("é", "%C3%89")]
+    [InlineData("Host-A.Example", "host-a.example")]
     public void HostKey_KeepsSafeCharactersAndEscapesTheRest(string hostName, string key) =>
         FileNames.HostKey(hostName).Should().Be(key);
 

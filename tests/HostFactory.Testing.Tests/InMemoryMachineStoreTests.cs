@@ -88,4 +88,26 @@ public sealed class InMemoryMachineStoreTests
         page.Total.Should().Be(2);
         page.Items.Should().ContainSingle();
     }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" ")]
+    [InlineData("\t ")]
+    public async Task FindByHostNameAsync_WhenTheNameIsBlank_NeverMatches(string blank)
+    {
+        await _store.SaveManyAsync([Samples.Machine(_clock, hostName: blank), Samples.Machine(_clock, hostName: " ")], default);
+
+        (await _store.FindByHostNameAsync(blank, default)).Should().BeEmpty();
+        (await Reader.FindByHostNameAsync(" ", default)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task FindByHostNameAsync_WhenAskedInAnotherCase_FindsTheMachine()
+    {
+        var machine = Samples.Machine(_clock, hostName: "ÉTÉ.Example");
+        await _store.SaveAsync(machine, default);
+
+        (await _store.FindByHostNameAsync("été.example", default)).Should().ContainSingle().Which.Id.Should().Be(machine.Id);
+        (await Reader.FindByHostNameAsync("ÉTÉ.EXAMPLE", default)).Should().ContainSingle().Which.Id.Should().Be(machine.Id);
+    }
 }
