@@ -14,7 +14,7 @@ namespace HostFactory.Testing;
 /// <summary>
 /// The application wired over the test kit in one call: <see cref="Create"/> builds a <see cref="ServiceProvider"/>
 /// (with <c>ValidateOnBuild</c> and <c>ValidateScopes</c>) holding <c>AddHostFactoryApplication</c>, the in-memory
-/// stores as every store and read port, a <see cref="FakeMachineProviderRegistry"/> with one
+/// stores as every store and read port (or the stores of <see cref="HostFactoryTestHostOptions.UseStorage"/>), a <see cref="FakeMachineProviderRegistry"/> with one
 /// <see cref="FakeMachineProvider"/>, a <see cref="ManualTimeProvider"/> and logging. Send messages with
 /// <see cref="ExecuteAsync{TResult}(ICommand{TResult}, CancellationToken)"/> and
 /// <see cref="QueryAsync{TResult}"/>: each runs in its own scope, as one Host Factory call does.
@@ -22,6 +22,10 @@ namespace HostFactory.Testing;
 public sealed class HostFactoryTestHost : IAsyncDisposable, IDisposable
 {
     private readonly Dictionary<string, FakeMachineProvider> _providers;
+    private readonly InMemoryTemplateStore? _templates;
+    private readonly InMemoryRequestStore? _requests;
+    private readonly InMemoryMachineStore? _machines;
+    private readonly TestStorage? _storage;
 
     private HostFactoryTestHost(
         ServiceProvider services,
@@ -29,9 +33,8 @@ public sealed class HostFactoryTestHost : IAsyncDisposable, IDisposable
         FakeMachineProviderRegistry registry,
         Dictionary<string, FakeMachineProvider> providers,
         string defaultProvider,
-        InMemoryTemplateStore templates,
-        InMemoryRequestStore requests,
-        InMemoryMachineStore machines,
+        (InMemoryTemplateStore Templates, InMemoryRequestStore Requests, InMemoryMachineStore Machines)? inMemory,
+        TestStorage? storage,
         PublishedEvents events)
     {
         Services = services;
@@ -39,9 +42,12 @@ public sealed class HostFactoryTestHost : IAsyncDisposable, IDisposable
         Providers = registry;
         _providers = providers;
         Provider = providers[defaultProvider];
-        Templates = templates;
-        Requests = requests;
-        Machines = machines;
+        if (inMemory is { } stores)
+        {
+            (_templates, _requests, _machines) = stores;
+        }
+
+        _storage = storage;
         Events = events;
     }
 
@@ -57,14 +63,35 @@ public sealed class HostFactoryTestHost : IAsyncDisposable, IDisposable
     /// <summary>The provider registry the handlers use; add or remove providers through it.</summary>
     public FakeMachineProviderRegistry Providers { get; }
 
-    /// <summary>The templates (write and read side).</summary>
-    public InMemoryTemplateStore Templates { get; }
+    /// <summary>The in-memory templates (write and read side).</summary>
+    /// <exception cref="InvalidOperationException">The host keeps its state in other stores (<see cref="HostFactoryTestHostOptions.UseStorage"/>).</exception>
+    public InMemoryTemplateStore Templates => _templates ?? throw NotInMemory();
 
-    /// <summary>The requests (write and read side).</summary>
-    public InMemoryRequestStore Requests { get; }
+    /// <summary>The in-memory requests (write and read side).</summary>
+    /// <exception cref="InvalidOperationException">The host keeps its state in other stores (<see cref="HostFactoryTestHostOptions.UseStorage"/>).</exception>
+    public InMemoryRequestStore Requests => _requests ?? throw NotInMemory();
 
-    /// <summary>The machines (write and read side).</summary>
-    public InMemoryMachineStore Machines { get; }
+    /// <summary>The in-memory machines (write and read side).</summary>
+    /// <exception cref="InvalidOperationException">The host keeps its state in other stores (<see cref="HostFactoryTestHostOptions.UseStorage"/>).</exception>
+    public InMemoryMachineStore Machines => _machines ?? throw NotInMemory();
+
+    /// <summary>The template store the handlers use, whichever it is.</summary>
+    public ITemplateStore TemplateStore => Services.GetRequiredService<ITemplateStore>();
+
+    /// <summary>The request store the handlers use, whichever it is.</summary>
+    public IRequestStore RequestStore => Services.GetRequiredService<IRequestStore>();
+
+    /// <summary>The machine store the handlers use, whichever it is.</summary>
+    public IMachineStore MachineStore => Services.GetRequiredService<IMachineStore>();
+
+    /// <summary>The template read port the handlers use, whichever it is.</summary>
+    public ITemplateReader TemplateReader => Services.GetRequiredService<ITemplateReader>();
+
+    /// <summary>The request read port the handlers use, whichever it is.</summary>
+    public IRequestReader RequestReader => Services.GetRequiredService<IRequestReader>();
+
+    /// <summary>The machine read port the handlers use, whichever it is.</summary>
+    public IMachineReader MachineReader => Services.GetRequiredService<IMachineReader>();
 
     /// <summary>Every event published on the event bus.</summary>
     public PublishedEvents Events { get; }
@@ -78,9 +105,6 @@ public sealed class HostFactoryTestHost : IAsyncDisposable, IDisposable
         configure?.Invoke(options);
 
         var clock = new ManualTimeProvider(options.StartTime);
-        var templates = new InMemoryTemplateStore();
-        var requests = new InMemoryRequestStore();
-        var machines = new InMemoryMachineStore();
         var registry = new FakeMachineProviderRegistry();
         var providers = new Dictionary<string, FakeMachineProvider>(StringComparer.Ordinal);
         foreach (var name in options.ExtraProviders.Prepend(options.ProviderName).Distinct(StringComparer.Ordinal))
@@ -93,9 +117,20 @@ public sealed class HostFactoryTestHost : IAsyncDisposable, IDisposable
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<TimeProvider>(clock);
-        services.AddSingleton<ITemplateStore>(templates).AddSingleton<ITemplateReader>(templates);
-        services.AddSingleton<IRequestStore>(requests).AddSingleton<IRequestReader>(requests);
-        services.AddSingleton<IMachineStore>(machines).AddSingleton<IMachineReader>(machines);
+        (InMemoryTemplateStore, InMemoryRequestStore, InMemoryMachineStore)? inMemory = null;
+        if (options.Storage is { } storage)
+        {
+            storage.Register(services);
+        }
+        else
+        {
+            var (templates, requests, machines) = (new InMemoryTemplateStore(), new InMemoryRequestStore(), new InMemoryMachineStore());
+            services.AddSingleton<ITemplateStore>(templates).AddSingleton<ITemplateReader>(templates);
+            services.AddSingleton<IRequestStore>(requests).AddSingleton<IRequestReader>(requests);
+            services.AddSingleton<IMachineStore>(machines).AddSingleton<IMachineReader>(machines);
+            inMemory = (templates, requests, machines);
+        }
+
         services.AddSingleton<IMachineProviderRegistry>(registry);
         services.AddHostFactoryApplication(application =>
         {
@@ -112,7 +147,7 @@ public sealed class HostFactoryTestHost : IAsyncDisposable, IDisposable
         options.ConfigureServices?.Invoke(services);
 
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
-        return new HostFactoryTestHost(provider, clock, registry, providers, options.ProviderName, templates, requests, machines, events);
+        return new HostFactoryTestHost(provider, clock, registry, providers, options.ProviderName, inMemory, options.Storage, events);
     }
 
     /// <summary>The fake provider registered under <paramref name="name"/>.</summary>
@@ -156,10 +191,21 @@ public sealed class HostFactoryTestHost : IAsyncDisposable, IDisposable
         Events.All.OfType<DomainEventNotification<TDomainEvent>>().Select(n => n.Event).ToArray();
 
     /// <inheritdoc />
-    public void Dispose() => Services.Dispose();
+    public void Dispose()
+    {
+        Services.Dispose();
+        _storage?.CleanUp?.Invoke();
+    }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => Services.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Services.DisposeAsync();
+        _storage?.CleanUp?.Invoke();
+    }
+
+    private InvalidOperationException NotInMemory() =>
+        new($"This host keeps its state in {_storage!.Name}, not in the in-memory stores: read it through RequestReader, MachineReader, TemplateReader or the stores.");
 
     /// <summary>Puts a recorder in front of the event bus, whatever type the bus library registered.</summary>
     private static void RecordEvents(IServiceCollection services)

@@ -27,6 +27,8 @@ public sealed class HostFactoryTestHostOptions
 
     internal IReadOnlyList<string> ExtraProviders => _extraProviders;
 
+    internal TestStorage? Storage { get; private set; }
+
     internal IReadOnlyList<Assembly> HandlerAssemblies => _handlerAssemblies;
 
     /// <summary>Registers a further fake provider; find it with <see cref="HostFactoryTestHost.ProviderNamed"/>.</summary>
@@ -48,4 +50,27 @@ public sealed class HostFactoryTestHostOptions
         _handlerAssemblies.Add(assembly);
         return this;
     }
+
+    /// <summary>
+    /// Keeps the state in other stores than the in-memory ones, so the same tests can run over a real store (the JSON
+    /// file store in a temporary directory, a database). <paramref name="registerStores"/> registers the six ports
+    /// (<c>ITemplateStore</c>, <c>ITemplateReader</c>, <c>IRequestStore</c>, <c>IRequestReader</c>, <c>IMachineStore</c>,
+    /// <c>IMachineReader</c>); the host's in-memory <see cref="HostFactoryTestHost.Templates"/>,
+    /// <see cref="HostFactoryTestHost.Requests"/> and <see cref="HostFactoryTestHost.Machines"/> are then not there
+    /// (they throw): read through <see cref="HostFactoryTestHost.RequestReader"/> and the other ports instead.
+    /// </summary>
+    /// <param name="name">What the stores are, for messages (e.g. <c>JSON files in /tmp/…</c>).</param>
+    /// <param name="registerStores">Registers the six ports.</param>
+    /// <param name="cleanUp">Runs when the host is disposed, after its container (e.g. deletes the temporary directory).</param>
+    /// <returns>These options, for chaining.</returns>
+    public HostFactoryTestHostOptions UseStorage(string name, Action<IServiceCollection> registerStores, Action? cleanUp = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(registerStores);
+        Storage = new TestStorage(name, registerStores, cleanUp);
+        return this;
+    }
 }
+
+/// <summary>Stores chosen with <see cref="HostFactoryTestHostOptions.UseStorage"/>.</summary>
+internal sealed record TestStorage(string Name, Action<IServiceCollection> Register, Action? CleanUp);

@@ -8,25 +8,26 @@ using HostFactory.Testing;
 
 namespace HostFactory.Application.Tests.Requests;
 
-public sealed class CancelRequestTests : IAsyncLifetime
+/// <summary>CancelRequest through the buses, on the in-memory stores and on the JSON file store (the subclasses below).</summary>
+public abstract class CancelRequestTests(StoreKind store) : IAsyncLifetime
 {
-    private readonly HostFactoryTestHost _host = HostFactoryTestHost.Create();
+    protected HostFactoryTestHost Host { get; } = TestHosts.Create(store);
 
     [Fact]
     public async Task CancelRequest_WhenProvisioning_CancelsItAndReleasesEveryMachine()
     {
-        await _host.CreateTemplateAsync();
-        var request = await _host.RequestAsync(3);
+        await Host.CreateTemplateAsync();
+        var request = await Host.RequestAsync(3);
 
-        var result = await _host.ExecuteAsync(new CancelRequest(request.RequestId.Value, "not needed any more"));
+        var result = await Host.ExecuteAsync(new CancelRequest(request.RequestId.Value, "not needed any more"));
 
-        var cancelled = await _host.Requests.GetAsync(request.RequestId, default);
+        var cancelled = await Host.StoredAsync(request.RequestId);
         cancelled!.Status.Should().Be(RequestStatus.Cancelled);
         cancelled.Message.Should().Be("not needed any more");
         result.ReturnRequestId.Should().BeNull("no machine was running, so Host Factory holds none");
         result.ReleasedMachines.Should().BeEquivalentTo(cancelled.MachineIds);
-        _host.Provider.ReleasedMachines.Select(m => m.MachineId).Should().BeEquivalentTo(cancelled.MachineIds);
-        var status = await _host.StatusAsync(request.RequestId);
+        Host.Provider.ReleasedMachines.Select(m => m.MachineId).Should().BeEquivalentTo(cancelled.MachineIds);
+        var status = await Host.StatusAsync(request.RequestId);
         status.Status.Should().Be("complete_with_error");
         status.Machines.Should().HaveCount(3).And.OnlyContain(m => m.Result == "fail" && m.Machine.Status == MachineStatus.Terminated);
     }
@@ -34,16 +35,16 @@ public sealed class CancelRequestTests : IAsyncLifetime
     [Fact]
     public async Task CancelRequest_WhenSomeMachinesRun_ReturnsThoseThroughAReturnRequest()
     {
-        await _host.CreateTemplateAsync();
-        _host.Provider.EnqueueProvision(ProvisionScript.Make(MachineScript.RunningAfter(1), MachineScript.Hangs));
-        var request = await _host.RequestAsync(2);
-        await _host.SyncAsync(request.RequestId);
+        await Host.CreateTemplateAsync();
+        Host.Provider.EnqueueProvision(ProvisionScript.Make(MachineScript.RunningAfter(1), MachineScript.Hangs));
+        var request = await Host.RequestAsync(2);
+        await Host.SyncAsync(request.RequestId);
 
-        var result = await _host.ExecuteAsync(new CancelRequest(request.RequestId.Value, "stop"));
+        var result = await Host.ExecuteAsync(new CancelRequest(request.RequestId.Value, "stop"));
 
         result.ReleasedMachines.Should().HaveCount(2);
         result.ReturnRequestId.Should().NotBeNull();
-        var returned = await _host.StatusAsync(result.ReturnRequestId!.Value);
+        var returned = await Host.StatusAsync(result.ReturnRequestId!.Value);
         returned.Status.Should().Be("complete");
         returned.Machines.Should().ContainSingle().Which.Machine.Status.Should().Be(MachineStatus.Terminated);
         result.Message.Should().Be($"Request '{request.RequestId}' was cancelled; 2 machine(s) released, 1 of them through return request '{result.ReturnRequestId}'.");
@@ -52,36 +53,36 @@ public sealed class CancelRequestTests : IAsyncLifetime
     [Fact]
     public async Task CancelRequest_WhenSomeMachinesAreAlreadyReturning_ReleasesOnlyTheOthers()
     {
-        await _host.CreateTemplateAsync();
-        var request = await _host.RequestAsync(2);
-        var machines = _host.MachinesOf(request.RequestId);
-        await _host.ExecuteAsync(new ReturnMachines([new MachineReference(machines[0].HostName)]));
+        await Host.CreateTemplateAsync();
+        var request = await Host.RequestAsync(2);
+        var machines = await Host.MachinesOfAsync(request.RequestId);
+        await Host.ExecuteAsync(new ReturnMachines([new MachineReference(machines[0].HostName)]));
 
-        var result = await _host.ExecuteAsync(new CancelRequest(request.RequestId.Value, "stop"));
+        var result = await Host.ExecuteAsync(new CancelRequest(request.RequestId.Value, "stop"));
 
         result.ReleasedMachines.Should().Equal(machines[1].Id);
-        _host.Provider.ReleasedMachines.Should().HaveCount(2, "each machine was released exactly once");
+        Host.Provider.ReleasedMachines.Should().HaveCount(2, "each machine was released exactly once");
     }
 
     [Fact]
     public async Task CancelRequest_WhenFinished_ThrowsRequestNotCancellable()
     {
-        var (requestId, _) = await _host.RunningMachinesAsync(1);
+        var (requestId, _) = await Host.RunningMachinesAsync(1);
 
-        await FluentActions.Awaiting(() => _host.ExecuteAsync(new CancelRequest(requestId.Value, "too late")).AsTask())
+        await FluentActions.Awaiting(() => Host.ExecuteAsync(new CancelRequest(requestId.Value, "too late")).AsTask())
             .Should().ThrowAsync<RequestNotCancellableException>().WithMessage($"Request '{requestId}' is already completed and cannot be cancelled.");
-        _host.Provider.ReleaseCalls.Should().BeEmpty();
+        Host.Provider.ReleaseCalls.Should().BeEmpty();
     }
 
     [Fact]
     public async Task CancelRequest_WhenUnknown_ThrowsRequestNotFound() =>
-        await FluentActions.Awaiting(() => _host.ExecuteAsync(new CancelRequest(RequestId.NewAcquire().Value, "why")).AsTask())
+        await FluentActions.Awaiting(() => Host.ExecuteAsync(new CancelRequest(RequestId.NewAcquire().Value, "why")).AsTask())
             .Should().ThrowAsync<RequestNotFoundException>();
 
     [Fact]
     public async Task CancelRequest_WhenAReturnIdOrNoReason_FailsValidation()
     {
-        var thrown = await FluentActions.Awaiting(() => _host.ExecuteAsync(new CancelRequest(RequestId.NewReturn().Value, " ")).AsTask())
+        var thrown = await FluentActions.Awaiting(() => Host.ExecuteAsync(new CancelRequest(RequestId.NewReturn().Value, " ")).AsTask())
             .Should().ThrowAsync<ValidationException>();
 
         thrown.Which.Errors.Select(e => e.Member).Should().Equal("RequestId", "Reason");
@@ -89,5 +90,11 @@ public sealed class CancelRequestTests : IAsyncLifetime
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public Task DisposeAsync() => _host.DisposeAsync().AsTask();
+    public Task DisposeAsync() => Host.DisposeAsync().AsTask();
 }
+
+/// <summary>The tests above on the in-memory stores.</summary>
+public sealed class CancelRequestInMemoryTests() : CancelRequestTests(StoreKind.InMemory);
+
+/// <summary>The tests above on the JSON file store.</summary>
+public sealed class CancelRequestJsonFilesTests() : CancelRequestTests(StoreKind.JsonFiles);

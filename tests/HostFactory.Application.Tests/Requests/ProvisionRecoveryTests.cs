@@ -26,7 +26,7 @@ public sealed class ProvisionRecoveryTests : IAsyncLifetime
     {
         var request = await InterruptedAfterMakingAsync(count: 2);
         _host.Provider.Machines.Should().HaveCount(2);
-        _host.MachinesOf(request).Should().BeEmpty("the call died before it recorded them");
+        (await _host.MachinesOfAsync(request)).Should().BeEmpty("the call died before it recorded them");
 
         _host.Clock.Advance(CallLimit + Grace);
         await _host.SyncAsync(request);
@@ -35,7 +35,7 @@ public sealed class ProvisionRecoveryTests : IAsyncLifetime
         saved.Status.Should().Be(RequestStatus.Provisioning);
         saved.Message.Should().Be("Recovered 2 machine(s) made by an interrupted call.");
         saved.MachineIds.Should().HaveCount(2);
-        _host.MachinesOf(request).Select(m => m.ProviderMachineId).Should().BeEquivalentTo(_host.Provider.Machines.Select(m => m.ProviderMachineId));
+        (await _host.MachinesOfAsync(request)).Select(m => m.ProviderMachineId).Should().BeEquivalentTo(_host.Provider.Machines.Select(m => m.ProviderMachineId));
         _host.Provider.ProvisionCalls.Should().ContainSingle("the machines the interrupted call made are adopted, not made again");
         _host.Provider.Machines.Should().HaveCount(2);
     }
@@ -64,7 +64,7 @@ public sealed class ProvisionRecoveryTests : IAsyncLifetime
 
         var saved = (await _host.Requests.GetAsync(request, default))!;
         saved.Should().BeEquivalentTo(new { Status = RequestStatus.Pending, SyncAttempts = 0 });
-        _host.MachinesOf(request).Should().BeEmpty();
+        (await _host.MachinesOfAsync(request)).Should().BeEmpty();
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public sealed class ProvisionRecoveryTests : IAsyncLifetime
         _host.Provider.Machines.Select(m => m.ProviderMachineId).Should().Equal(made, "a provider asked again under a key it served makes no new machines");
         var saved = (await _host.Requests.GetAsync(request, default))!;
         saved.MachineIds.Should().HaveCount(2);
-        _host.MachinesOf(request).Select(m => m.ProviderMachineId).Should().BeEquivalentTo(made);
+        (await _host.MachinesOfAsync(request)).Select(m => m.ProviderMachineId).Should().BeEquivalentTo(made);
     }
 
     [Fact]
@@ -133,7 +133,7 @@ public sealed class ProvisionRecoveryTests : IAsyncLifetime
         _host.Clock.Advance(CallLimit + Grace);
         await _host.SyncAsync(stuck.Id);
 
-        _host.MachinesOf(stuck.Id).Should().HaveCount(2, "the records the interrupted call saved are taken, not copied");
+        (await _host.MachinesOfAsync(stuck.Id)).Should().HaveCount(2, "the records the interrupted call saved are taken, not copied");
         (await _host.Requests.GetAsync(stuck.Id, default))!.Should().BeEquivalentTo(new { Status = RequestStatus.Provisioning, Message = "Recovered 2 machine(s) made by an interrupted call." });
         _host.Provider.ProvisionCalls.Should().ContainSingle();
     }
@@ -147,7 +147,7 @@ public sealed class ProvisionRecoveryTests : IAsyncLifetime
 
         await _host.SyncAsync(request);
 
-        _host.MachinesOf(request).Should().BeEmpty("the claim lost: the winner records the machines");
+        (await _host.MachinesOfAsync(request)).Should().BeEmpty("the claim lost: the winner records the machines");
         _host.Provider.ProvisionCalls.Should().ContainSingle();
         (await _host.Requests.GetAsync(request, default))!.Status.Should().Be(RequestStatus.Pending);
     }
@@ -183,7 +183,7 @@ public sealed class ProvisionRecoveryTests : IAsyncLifetime
 
         (await _host.Requests.GetAsync(request, default))!.Status.Should().Be(RequestStatus.Failed);
         _host.Provider.Machines.Should().OnlyContain(m => m.Released, "machines nobody ever received are released, none leaked");
-        _host.MachinesOf(request).Should().HaveCount(2).And.OnlyContain(m => m.Status == MachineStatus.Terminated);
+        (await _host.MachinesOfAsync(request)).Should().HaveCount(2).And.OnlyContain(m => m.Status == MachineStatus.Terminated);
     }
 
     [Fact]
