@@ -45,6 +45,9 @@ public sealed class FakeMachineProvider : IMachineProvider
     /// <summary>Its name.</summary>
     public string Name { get; }
 
+    /// <summary>Which id Host Factory is told as a machine's <c>machineId</c>; our own id by default.</summary>
+    public ReportedMachineId ReportedMachineId { get; set; } = ReportedMachineId.OurId;
+
     /// <summary>How machines behave when no provision script says otherwise. Pending until described once, by default.</summary>
     public MachineScript DefaultMachine { get; set; } = MachineScript.RunningAfter(1);
 

@@ -4,6 +4,7 @@ using HostFactory.Application.Templates;
 using HostFactory.Cli.Protocol;
 using HostFactory.Cli.Tests.Support;
 using HostFactory.Domain.Machines;
+using HostFactory.Domain.Providers;
 using HostFactory.Domain.Requests;
 using HostFactory.Domain.Templates;
 
@@ -48,6 +49,16 @@ public sealed class ProtocolMapperTests
         json.GetProperty("cloudHostId").GetString().Should().Be("h-1");
         json.EnumerateObject().Select(p => p.Name).Should().Equal(
             "machineId", "name", "result", "status", "privateIpAddress", "publicIpAddress", "launchtime", "message", "priceType", "instanceType", "instanceTags", "cloudHostId");
+    }
+
+    [Fact]
+    public void Machine_WhenItsProviderReportsItsOwnId_PrintsThatIdAsMachineId()
+    {
+        var ours = Machine(MachineStatus.Running);
+        var theirs = ours with { ReportedMachineId = ReportedMachineId.ProviderId };
+
+        ProtocolMapper.Machine(new MachineStatusEntry(ours, HostFactoryWords.Succeed, "running", string.Empty)).MachineId.Should().Be(ours.Id.ToString());
+        ProtocolMapper.Machine(new MachineStatusEntry(theirs, HostFactoryWords.Succeed, "running", string.Empty)).MachineId.Should().Be("i-123");
     }
 
     [Fact]

@@ -22,6 +22,16 @@ public sealed class ResilientMachineProviderTests
     private static ProvisionedMachine Made(string id) =>
         new(id, $"host-{id}", "10.0.0.1", null, DateTimeOffset.UnixEpoch, MachineStatus.Running, new Dictionary<string, string>());
 
+    [Theory]
+    [InlineData(ReportedMachineId.OurId)]
+    [InlineData(ReportedMachineId.ProviderId)]
+    public void ReportedMachineId_WhenWrapped_IsWhatTheProviderDeclares(ReportedMachineId declared)
+    {
+        IMachineProvider wrapped = Wrap(new ScriptedProvider { ReportedMachineId = declared });
+
+        wrapped.ReportedMachineId.Should().Be(declared);
+    }
+
     [Fact]
     public async Task DescribeAsync_WhenTheFailureIsTransient_RetriesAndReturnsTheAnswer()
     {
@@ -271,6 +281,8 @@ public sealed class ResilientMachineProviderTests
         public Func<int, IReadOnlyList<ProviderMachine>, IReadOnlyList<ReclaimedMachine>>? Reclaimed { get; init; }
 
         public Func<int, RequestId?, HeldMachines>? Held { get; init; }
+
+        public ReportedMachineId ReportedMachineId { get; init; }
 
         Task<ProvisionResult> IMachineProvider.ProvisionAsync(ProvisionRequest request, CancellationToken cancellationToken)
         {

@@ -1,5 +1,6 @@
 using HostFactory.Domain.Common;
 using HostFactory.Domain.Machines;
+using HostFactory.Domain.Providers;
 using HostFactory.Domain.Requests;
 using HostFactory.Domain.Templates;
 
@@ -32,6 +33,23 @@ public sealed class JsonMachineStoreTests : IDisposable
         machine.Version.Should().Be(1);
         (await _storage.Machines.FindAsync(machine.Id, default))!.ToSnapshot().Should().BeEquivalentTo(machine.ToSnapshot());
         (await _storage.MachineReader.GetAsync(machine.Id, default)).Should().BeEquivalentTo(machine.ToSnapshot());
+    }
+
+    [Fact]
+    public async Task SaveAsync_WhenHostFactoryIsToldTheProviderId_KeepsThatAndWritesNothingForOurId()
+    {
+        var ours = TestData.NewMachine(_clock, _requestId);
+        var theirs = Machine.Provision(MachineId.New(), _requestId, TestData.TemplateId, "aws",
+            new ProvisionedMachine("i-0abc", "ip-10-0-0-5.internal", "10.0.0.5", null, _clock.GetUtcNow(), MachineStatus.Pending, new Dictionary<string, string>()),
+            _clock, ReportedMachineId.ProviderId);
+
+        await _storage.Machines.SaveAsync(ours, default);
+        await _storage.Machines.SaveAsync(theirs, default);
+
+        (await _storage.MachineReader.GetAsync(theirs.Id, default))!.ProtocolMachineId.Should().Be("i-0abc");
+        (await _storage.MachineReader.GetAsync(ours.Id, default))!.ReportedMachineId.Should().Be(ReportedMachineId.OurId);
+        (await File.ReadAllTextAsync(_storage.PathOf("machines", $"{theirs.Id}.json"))).Should().Contain("\"reportedMachineId\": \"provider\"");
+        (await File.ReadAllTextAsync(_storage.PathOf("machines", $"{ours.Id}.json"))).Should().NotContain("reportedMachineId", "documents written before the field existed read as our id");
     }
 
     [Fact]

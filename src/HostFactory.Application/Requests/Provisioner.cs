@@ -26,6 +26,7 @@ internal sealed record ProvisionOutcome(IReadOnlyList<Machine> Made, string? Err
 internal sealed class Provisioner(
     AggregateWriter writer,
     MachineReturner returner,
+    IMachineProviderRegistry providers,
     TimeProvider clock,
     ILogger<Provisioner> logger)
 {
@@ -48,16 +49,18 @@ internal sealed class Provisioner(
     /// <summary>
     /// Saves a record of each machine the provider made for <paramref name="request"/> (all or nothing). A machine that
     /// cannot be recorded (no provider id…) is a provider bug, logged and left out: there is nothing to return later.
+    /// Each records which id Host Factory is told, as the template's provider declares it.
     /// </summary>
     /// <returns>The machines recorded, in the given order.</returns>
     public async Task<IReadOnlyList<Machine>> RecordAsync(IReadOnlyList<ProvisionedMachine> provisioned, Request request, Template template, CancellationToken cancellationToken)
     {
         var made = new List<Machine>(provisioned.Count);
+        var reported = providers.TryGet(template.ProviderName, out var provider) ? provider.ReportedMachineId : ReportedMachineId.OurId;
         foreach (var machine in provisioned)
         {
             try
             {
-                made.Add(Machine.Provision(MachineId.New(), request.Id, template.Id, template.ProviderName, machine, clock));
+                made.Add(Machine.Provision(MachineId.New(), request.Id, template.Id, template.ProviderName, machine, clock, reported));
             }
             catch (Exception exception) when (exception is DomainException or ArgumentException)
             {

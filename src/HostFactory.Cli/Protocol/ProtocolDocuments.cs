@@ -57,7 +57,7 @@ internal sealed record RequestStatusDocument(string RequestId, string Status, st
 /// <summary>One machine of a request in <c>getRequestStatus</c>.</summary>
 internal sealed class MachineDocument
 {
-    /// <summary>Our machine id (<c>m-…</c>).</summary>
+    /// <summary>Our machine id (<c>m-…</c>), or the provider's when its provider reports that (<c>MachineSnapshot.ProtocolMachineId</c>).</summary>
     public required string MachineId { get; init; }
 
     /// <summary>The host name.</summary>

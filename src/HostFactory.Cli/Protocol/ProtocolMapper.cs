@@ -53,7 +53,7 @@ internal static class ProtocolMapper
         var machine = entry.Machine;
         return new MachineDocument
         {
-            MachineId = machine.Id.ToString(),
+            MachineId = machine.ProtocolMachineId,
             Name = machine.HostName,
             Result = entry.Result,
             Status = entry.Status,

@@ -36,6 +36,7 @@ public sealed class Machine : AggregateRoot<MachineId>
         Tags = new Dictionary<string, string>(state.Tags, StringComparer.Ordinal).AsReadOnly();
         CreatedAt = state.CreatedAt;
         UpdatedAt = state.UpdatedAt;
+        ReportedMachineId = state.ReportedMachineId;
     }
 
     /// <summary>The provider instance that made the machine.</summary>
@@ -86,6 +87,9 @@ public sealed class Machine : AggregateRoot<MachineId>
     /// <summary>Tags the provider put on the machine.</summary>
     public IReadOnlyDictionary<string, string> Tags { get; }
 
+    /// <summary>Which id Host Factory is told as the machine's <c>machineId</c>; its provider decided when it was made.</summary>
+    public ReportedMachineId ReportedMachineId { get; }
+
     /// <summary>When we recorded the machine.</summary>
     public DateTimeOffset CreatedAt { get; }
 
@@ -105,6 +109,7 @@ public sealed class Machine : AggregateRoot<MachineId>
     /// <param name="providerName">The provider instance that made it.</param>
     /// <param name="provisioned">What the provider reported.</param>
     /// <param name="clock">The source of the creation time.</param>
+    /// <param name="reportedMachineId">Which id Host Factory will be told (the provider's <see cref="IMachineProvider.ReportedMachineId"/>).</param>
     /// <exception cref="ArgumentNullException">A reference argument is null.</exception>
     /// <exception cref="DomainRuleViolationException">
     /// An id is default, the request is not an acquire request, the provider name breaks the
@@ -116,7 +121,8 @@ public sealed class Machine : AggregateRoot<MachineId>
         TemplateId templateId,
         string providerName,
         ProvisionedMachine provisioned,
-        TimeProvider clock)
+        TimeProvider clock,
+        ReportedMachineId reportedMachineId = ReportedMachineId.OurId)
     {
         ArgumentNullException.ThrowIfNull(provisioned);
         ArgumentNullException.ThrowIfNull(clock);
@@ -126,7 +132,7 @@ public sealed class Machine : AggregateRoot<MachineId>
             provisioned.PublicIpAddress, provisioned.LaunchTime, templateId, requestId, ReturnRequestId: null,
             provisioned.Status, Message: string.Empty, provisioned.ProviderData, provisioned.InstanceType,
             provisioned.PriceType, provisioned.CloudHostId, provisioned.Tags ?? new Dictionary<string, string>(),
-            now, now, Version: 0));
+            now, now, Version: 0, reportedMachineId));
         machine.Raise(new MachineProvisioned(
             id, requestId, templateId, machine.ProviderName, machine.ProviderMachineId, machine.HostName, machine.Status, now));
         return machine;
@@ -141,7 +147,7 @@ public sealed class Machine : AggregateRoot<MachineId>
     public MachineSnapshot ToSnapshot() =>
         new(Id, ProviderName, ProviderMachineId, HostName, PrivateIpAddress, PublicIpAddress, LaunchTime,
             TemplateId, RequestId, ReturnRequestId, Status, Message, ProviderData, InstanceType, PriceType,
-            CloudHostId, Tags, CreatedAt, UpdatedAt, Version);
+            CloudHostId, Tags, CreatedAt, UpdatedAt, Version, ReportedMachineId);
 
     /// <summary>What the provider needs to know about this machine. Never throws.</summary>
     public ProviderMachine ToProviderMachine() => new(Id, ProviderMachineId, HostName, ProviderData);
@@ -319,6 +325,7 @@ public sealed class Machine : AggregateRoot<MachineId>
         Check(s.RequestId.Value is not null && s.RequestId.Kind == RequestKind.Acquire, $"it must belong to an acquire ('req-') request, not '{s.RequestId}'");
         Check(s.ReturnRequestId is not { } ret || (ret.Value is not null && ret.Kind == RequestKind.Return), $"its return request must be a 'ret-' request, not '{s.ReturnRequestId}'");
         Check(Enum.IsDefined(s.Status), $"status {(int)s.Status} is not defined");
+        Check(Enum.IsDefined(s.ReportedMachineId), $"reported machine id kind {(int)s.ReportedMachineId} is not defined");
         Check(s.UpdatedAt >= s.CreatedAt, "its last update must not precede its creation");
         Check(s.Version >= 0, "its version must not be negative");
         return s;

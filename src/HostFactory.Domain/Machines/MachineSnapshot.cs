@@ -1,3 +1,4 @@
+using HostFactory.Domain.Providers;
 using HostFactory.Domain.Requests;
 using HostFactory.Domain.Templates;
 
@@ -27,6 +28,7 @@ namespace HostFactory.Domain.Machines;
 /// <param name="CreatedAt">When we recorded it.</param>
 /// <param name="UpdatedAt">When it last changed.</param>
 /// <param name="Version">The stored version (0 = never saved).</param>
+/// <param name="ReportedMachineId">Which id Host Factory is told as its <c>machineId</c> (see <see cref="ProtocolMachineId"/>).</param>
 public sealed record MachineSnapshot(
     MachineId Id,
     string ProviderName,
@@ -47,4 +49,9 @@ public sealed record MachineSnapshot(
     IReadOnlyDictionary<string, string> Tags,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    long Version);
+    long Version,
+    ReportedMachineId ReportedMachineId = ReportedMachineId.OurId)
+{
+    /// <summary>The <c>machineId</c> Host Factory sees: our id, or the provider's when its provider reports that.</summary>
+    public string ProtocolMachineId => ReportedMachineId == ReportedMachineId.ProviderId ? ProviderMachineId : Id.ToString();
+}

@@ -11,6 +11,12 @@ namespace HostFactory.Domain.Providers;
 public interface IMachineProvider
 {
     /// <summary>
+    /// Which id Host Factory sees as the <c>machineId</c> of the machines this provider makes: our own id unless the
+    /// provider says otherwise. It is recorded with each machine when it is made.
+    /// </summary>
+    ReportedMachineId ReportedMachineId => ReportedMachineId.OurId;
+
+    /// <summary>
     /// Makes up to <see cref="ProvisionRequest.Count"/> machines. Machines made before a failure are
     /// returned in a <see cref="ProvisionResult.Partial"/> result, never dropped.
     /// </summary>

@@ -53,6 +53,8 @@ internal sealed class ResilientMachineProvider : IMachineProvider
     /// <summary>The longest one call can take, retries included: every attempt timing out, each pause the longest it can be.</summary>
     public TimeSpan LongestCall { get; }
 
+    public ReportedMachineId ReportedMachineId => _inner.ReportedMachineId;
+
     public async Task<ProvisionResult> ProvisionAsync(ProvisionRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);

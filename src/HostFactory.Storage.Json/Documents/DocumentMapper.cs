@@ -1,5 +1,6 @@
 using HostFactory.Domain.Common;
 using HostFactory.Domain.Machines;
+using HostFactory.Domain.Providers;
 using HostFactory.Domain.Requests;
 using HostFactory.Domain.Templates;
 
@@ -13,6 +14,9 @@ namespace HostFactory.Storage.Json.Documents;
 /// </summary>
 internal static class DocumentMapper
 {
+    // The one word a machine document uses for ReportedMachineId.ProviderId; our id, the default, is written as nothing.
+    private const string ProviderIdWord = "provider";
+
     public static TemplateDocument ToDocument(TemplateSnapshot template, long version) => new()
     {
         SchemaVersion = StorageSchema.Current,
@@ -115,6 +119,7 @@ internal static class DocumentMapper
         Tags = new Dictionary<string, string>(machine.Tags, StringComparer.Ordinal),
         CreatedAt = machine.CreatedAt,
         UpdatedAt = machine.UpdatedAt,
+        ReportedMachineId = machine.ReportedMachineId == ReportedMachineId.ProviderId ? ProviderIdWord : null,
     };
 
     public static MachineSnapshot ToSnapshot(MachineDocument document) => new(
@@ -137,7 +142,13 @@ internal static class DocumentMapper
         document.Tags,
         document.CreatedAt,
         document.UpdatedAt,
-        document.Version);
+        document.Version,
+        document.ReportedMachineId switch
+        {
+            null => ReportedMachineId.OurId,
+            ProviderIdWord => ReportedMachineId.ProviderId,
+            var word => throw Unknown("reported machine id", word, ProviderIdWord),
+        });
 
     public static RequestStatus ParseRequestStatus(string word) =>
         RequestStatusWords.TryParse(word, out var status)

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace HostFactory.Storage.Json.Documents;
 
 /// <summary>What every aggregate document carries, so one save pipeline serves all three kinds.</summary>
@@ -169,6 +171,13 @@ internal sealed class MachineDocument : IStoredDocument
     public required DateTimeOffset CreatedAt { get; init; }
 
     public required DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>
+    /// <c>provider</c> when Host Factory is told the provider's id as <c>machineId</c>; left out for our id, so documents
+    /// written before the field existed read the same.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ReportedMachineId { get; init; }
 }
 
 /// <summary><c>storage.json</c> at the root of the data directory: which layout the directory holds.</summary>

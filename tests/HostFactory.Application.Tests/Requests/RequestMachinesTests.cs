@@ -33,6 +33,20 @@ public abstract class RequestMachinesTests(StoreKind store) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RequestMachines_WhenTheProviderReportsItsOwnIds_RecordsThatWithEveryMachineAndTheStatusShowsThem()
+    {
+        Host.Provider.ReportedMachineId = ReportedMachineId.ProviderId;
+        await Host.CreateTemplateAsync();
+
+        var result = await Host.RequestAsync(2);
+        var status = await Host.StatusAsync(result.RequestId);
+
+        var machines = await Host.MachinesOfAsync(result.RequestId);
+        machines.Should().HaveCount(2).And.OnlyContain(m => m.ReportedMachineId == ReportedMachineId.ProviderId);
+        status.Machines.Select(e => e.Machine.ProtocolMachineId).Should().BeEquivalentTo(machines.Select(m => m.ProviderMachineId));
+    }
+
+    [Fact]
     public async Task RequestMachines_WhenAccepted_PublishesTheEventsInOrder()
     {
         await Host.CreateTemplateAsync();

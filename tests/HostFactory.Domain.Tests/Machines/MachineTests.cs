@@ -381,6 +381,27 @@ public sealed class MachineTests
         restored.DomainEvents.Should().BeEmpty();
     }
 
+    [Fact]
+    public void Provision_WhenTheProviderReportsItsOwnId_HostFactorySeesTheProviderIdAndTheRecordKeepsIt()
+    {
+        var machine = Machine.Provision(MachineId.New(), RequestId.NewAcquire(), TestData.TemplateId, "aws",
+            TestData.Provisioned() with { ProviderMachineId = "i-0abc" }, _clock, ReportedMachineId.ProviderId);
+
+        var restored = Machine.FromSnapshot(machine.ToSnapshot());
+
+        machine.ReportedMachineId.Should().Be(ReportedMachineId.ProviderId);
+        restored.ToSnapshot().ProtocolMachineId.Should().Be("i-0abc");
+    }
+
+    [Fact]
+    public void Provision_WhenTheProviderSaysNothing_HostFactorySeesOurId()
+    {
+        var machine = TestData.MachineIn(MachineStatus.Running, _clock);
+
+        machine.ReportedMachineId.Should().Be(ReportedMachineId.OurId);
+        machine.ToSnapshot().ProtocolMachineId.Should().Be(machine.Id.ToString());
+    }
+
     public static TheoryData<string, Func<MachineSnapshot, MachineSnapshot>> BrokenSnapshots => new()
     {
         { "default id", s => s with { Id = default } },
@@ -396,6 +417,7 @@ public sealed class MachineTests
         { "undefined status", s => s with { Status = (MachineStatus)42 } },
         { "updated before created", s => s with { UpdatedAt = s.CreatedAt.AddSeconds(-1) } },
         { "negative version", s => s with { Version = -1 } },
+        { "undefined reported id", s => s with { ReportedMachineId = (ReportedMachineId)7 } },
     };
 
     [Theory]
