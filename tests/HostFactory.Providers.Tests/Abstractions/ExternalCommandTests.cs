@@ -92,6 +92,47 @@ public sealed class ExternalCommandTests
         await act.Should().ThrowAsync<OperationCanceledException>();
     }
 
+    [Fact]
+    public async Task RunAsync_WhenTheProgramFloodsStdoutWithAGibibyte_StopsItWithAClearErrorAndBoundedMemory()
+    {
+        var totalBefore = GC.GetTotalAllocatedBytes(precise: true);
+
+        var act = () => ExternalCommand.RunAsync(["/bin/sh", "-c", "head -c 1073741824 /dev/zero | tr '\\0' x; echo done >&2"], null, TimeSpan.FromMinutes(2), CancellationToken.None);
+
+        (await act.Should().ThrowAsync<MachineProviderException>()).WithMessage(
+            $"'/bin/sh' wrote more than {ExternalCommand.DefaultMaxOutputChars} characters to stdout, the most a command may answer; it was stopped and its output dropped.*");
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - totalBefore;
+        allocated.Should().BeLessThan(512L * 1024 * 1024, "at most 16 Mi characters are held (32 MB), never the gibibyte (2 GB as characters)");
+    }
+
+    [Fact]
+    public async Task RunAsync_WhenTheProgramWritesAGibibyteToStderr_KeepsOnlyTheTailAndReturnsItsAnswer()
+    {
+        var result = await ExternalCommand.RunAsync(
+            ["/bin/sh", "-c", "head -c 1073741824 /dev/zero | tr '\\0' x >&2; echo ' the end' >&2; echo answer"], null, TimeSpan.FromMinutes(2), CancellationToken.None);
+
+        result.ExitCode.Should().Be(0);
+        result.StandardOutput.Should().Be("answer\n");
+        result.StandardError.Should().StartWith("[earlier output dropped] ").And.EndWith("x the end\n");
+        result.StandardError.Length.Should().Be("[earlier output dropped] ".Length + ExternalCommand.KeptStandardErrorChars);
+    }
+
+    [Fact]
+    public async Task RunAsync_WhenStdoutPassesAGivenLimitAndTheProgramExits_FailsRatherThanCutTheAnswer()
+    {
+        var act = () => ExternalCommand.RunAsync(["/bin/sh", "-c", "printf 0123456789"], null, TimeSpan.FromSeconds(30), CancellationToken.None, maxOutputChars: 4);
+
+        (await act.Should().ThrowAsync<MachineProviderException>()).WithMessage("'/bin/sh' wrote more than 4 characters to stdout*");
+    }
+
+    [Fact]
+    public async Task RunAsync_WhenStdoutIsExactlyAtTheLimit_ReturnsIt()
+    {
+        var result = await ExternalCommand.RunAsync(["/bin/sh", "-c", "printf 0123"], null, TimeSpan.FromSeconds(30), CancellationToken.None, maxOutputChars: 4);
+
+        result.StandardOutput.Should().Be("0123");
+    }
+
     private static bool ProcessIsRunning(int pid)
     {
         var stat = $"/proc/{pid}/stat";
