@@ -22,7 +22,7 @@ public static class HostFactoryServiceCollectionExtensions
         services.AddHostFactory(configuration, HostFactoryPathResolver.Resolve(
             Environment.GetEnvironmentVariable,
             explicitConfigPath: null,
-            fallbackConfigDirectory: Path.Combine(AppContext.BaseDirectory, "config")));
+            fallbackConfigDirectory: HostFactoryPathResolver.DefaultConfigDirectory(AppContext.BaseDirectory)));
 
     /// <summary>Like <see cref="AddHostFactory(IServiceCollection, IConfiguration)"/>, with the paths given.</summary>
     /// <param name="services">The service collection.</param>

@@ -16,24 +16,27 @@ internal static class HostFactoryServer
 {
     /// <summary>
     /// Builds the application. The configuration file is found like the CLI finds it (<c>--config</c>, else
-    /// <c>HF_PROVIDER_CONFDIR</c>, else <c>config/</c> beside the server) and layered under the environment and the
-    /// command line, so <c>HostFactory__Server__BearerToken</c> or <c>--hostFactory:reconciler:interval=00:00:10</c>
-    /// override it.
+    /// <c>HF_PROVIDER_CONFDIR</c>, else the repository's <c>config/</c> for a build run from the repository, else
+    /// <c>config/</c> beside the server) and layered under the environment and the command line, so
+    /// <c>HostFactory__Server__BearerToken</c> or <c>--hostFactory:reconciler:interval=00:00:10</c> override it.
+    /// Nothing is checked or started yet: <see cref="ServerStartup"/> runs the start-up checks, and the server logs where
+    /// it listens once it does.
     /// </summary>
     /// <param name="args">The command line.</param>
     /// <returns>The application, not started.</returns>
-    /// <exception cref="FileNotFoundException">The configuration file does not exist.</exception>
+    /// <exception cref="ConfigurationFileNotFoundException">The configuration file does not exist; the message names every file looked for.</exception>
+    /// <exception cref="InvalidDataException">The configuration file is not valid JSON.</exception>
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
         var paths = HostFactoryPathResolver.Resolve(
             Environment.GetEnvironmentVariable,
             builder.Configuration["config"],
-            Path.Combine(AppContext.BaseDirectory, "config"));
+            HostFactoryPathResolver.DefaultConfigDirectory(AppContext.BaseDirectory));
         if (!File.Exists(paths.ConfigurationFile))
         {
-            throw new FileNotFoundException(
-                $"The HostFactory configuration file '{paths.ConfigurationFile}' does not exist (found through {paths.Source}). Pass --config <file or directory>.",
+            throw new ConfigurationFileNotFoundException(
+                HostFactoryPathResolver.ConfigurationNotFoundMessage(paths, Environment.GetEnvironmentVariable),
                 paths.ConfigurationFile);
         }
 
@@ -76,7 +79,11 @@ internal static class HostFactoryServer
 
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(HostFactoryServer));
-        ServerLog.Starting(logger, paths.ConfigurationFile, paths.WorkDirectory, urls, BearerToken(app.Configuration) is null ? "not set" : "required");
+        var tokenState = BearerToken(app.Configuration) is null ? "not set" : "required";
+
+        // Once Kestrel is bound, after every start-up check passed: the addresses really listened on (port 0 resolved).
+        app.Lifetime.ApplicationStarted.Register(() =>
+            ServerLog.Listening(logger, paths.ConfigurationFile, paths.WorkDirectory, string.Join(", ", app.Urls), tokenState));
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();

@@ -1,7 +1,6 @@
 using HostFactory.Server;
 
-var app = HostFactoryServer.Build(args);
-await app.RunAsync();
+return await ServerStartup.RunAsync(args, Console.Error);
 
 /// <summary>The server's entry point; public so tests can host it with WebApplicationFactory.</summary>
 public partial class Program;

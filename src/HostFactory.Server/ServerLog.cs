@@ -7,7 +7,7 @@ internal static partial class ServerLog
     public static partial void CallFailed(ILogger logger, Exception exception, string method, string path, int status);
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "HostFactory server: configuration {ConfigurationFile}, state in {WorkDirectory}, listening on {Urls}, bearer token {TokenState}")]
-    public static partial void Starting(ILogger logger, string configurationFile, string workDirectory, string urls, string tokenState);
+    public static partial void Listening(ILogger logger, string configurationFile, string workDirectory, string urls, string tokenState);
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "The templates file could not be imported; the templates already stored are served")]
     public static partial void TemplateImportFailed(ILogger logger, Exception exception);

@@ -83,4 +83,62 @@ public sealed class HostFactoryPathResolverTests
 
         paths.Source.Should().Be("default");
     }
+
+    [Fact]
+    public void ConfigurationNotFoundMessage_WhenTheInstanceNamesAFileThatIsMissing_NamesBothFilesLookedForInOrder()
+    {
+        var environment = Env(("HF_PROVIDER_CONFDIR", "/etc/hf/conf"), ("HF_PROVIDER_NAME", "hfinst"));
+        var paths = HostFactoryPathResolver.Resolve(environment, null, Fallback, _ => false);
+
+        HostFactoryPathResolver.ConfigurationFilesLookedFor(paths, environment).Should().Equal("/etc/hf/conf/hfinstprov_config.json", "/etc/hf/conf/hostfactory.json");
+        HostFactoryPathResolver.ConfigurationNotFoundMessage(paths, environment).Should().Be(
+            "No HostFactory configuration file: looked for '/etc/hf/conf/hfinstprov_config.json', then '/etc/hf/conf/hostfactory.json' "
+            + "(HF_PROVIDER_CONFDIR '/etc/hf/conf', HF_PROVIDER_NAME 'hfinst'); neither exists. Create one of them, or check HF_PROVIDER_CONFDIR and HF_PROVIDER_NAME.");
+    }
+
+    [Fact]
+    public void ConfigurationNotFoundMessage_WhenNoInstanceIsNamed_NamesTheOneFile()
+    {
+        var environment = Env(("HF_PROVIDER_CONFDIR", "/etc/hf/conf"));
+        var paths = HostFactoryPathResolver.Resolve(environment, null, Fallback, _ => false);
+
+        HostFactoryPathResolver.ConfigurationFilesLookedFor(paths, environment).Should().Equal("/etc/hf/conf/hostfactory.json");
+        HostFactoryPathResolver.ConfigurationNotFoundMessage(paths, environment).Should().Be(
+            "The HostFactory configuration file '/etc/hf/conf/hostfactory.json' (found through HF_PROVIDER_CONFDIR) does not exist. Create it, or check HF_PROVIDER_CONFDIR.");
+    }
+
+    [Fact]
+    public void ConfigurationNotFoundMessage_WhenGivenByConfigOrTheDefault_NamesTheFileAndTheRule()
+    {
+        var given = HostFactoryPathResolver.Resolve(Env(), "/opt/site/my.json", Fallback);
+        var fallback = HostFactoryPathResolver.Resolve(Env(), null, Fallback);
+
+        HostFactoryPathResolver.ConfigurationNotFoundMessage(given, Env()).Should().Be("The HostFactory configuration file '/opt/site/my.json' (given by --config) does not exist.");
+        HostFactoryPathResolver.ConfigurationNotFoundMessage(fallback, Env()).Should().Be(
+            $"The HostFactory configuration file '{Path.Combine(Fallback, "hostfactory.json")}' (the default) does not exist. Set HF_PROVIDER_CONFDIR or pass --config <file or directory>.");
+    }
+
+    [Fact]
+    public void DefaultConfigDirectory_WhenTheBuildNamedTheRepositorysConfig_IsThatDirectory()
+    {
+        using var program = new TempDirectory();
+        using var repository = new TempDirectory();
+        var config = Path.Combine(repository.Path, "config");
+        Directory.CreateDirectory(config);
+        program.File(HostFactoryPathResolver.QuickStartFileName, config + "\n");
+
+        HostFactoryPathResolver.DefaultConfigDirectory(program.Path).Should().Be(config);
+        HostFactoryPathResolver.Resolve(Env(), null, HostFactoryPathResolver.DefaultConfigDirectory(program.Path)).WorkDirectory
+            .Should().Be(Path.Combine(repository.Path, ".work"), "the quick start keeps its state at the repository root, not beside the program");
+    }
+
+    [Fact]
+    public void DefaultConfigDirectory_WhenNoBuildNamedOneOrItIsGone_IsConfigBesideTheProgram()
+    {
+        using var program = new TempDirectory();
+
+        HostFactoryPathResolver.DefaultConfigDirectory(program.Path).Should().Be(Path.Combine(program.Path, "config"));
+        program.File(HostFactoryPathResolver.QuickStartFileName, Path.Combine(program.Path, "deleted-repository", "config"));
+        HostFactoryPathResolver.DefaultConfigDirectory(program.Path).Should().Be(Path.Combine(program.Path, "config"));
+    }
 }

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using HostFactory.Providers.Configuration;
 using HostFactory.Providers.Testing;
 using Microsoft.Extensions.Options;
 
@@ -95,7 +96,57 @@ public sealed class ServerStartupTests : IDisposable
         var missing = Path.Combine(_directory.Path, "nowhere", "hostfactory.json");
 
         FluentActions.Invoking(() => HostFactoryServer.Build([$"--config={missing}"]))
-            .Should().Throw<FileNotFoundException>().WithMessage($"*'{missing}' does not exist*");
+            .Should().Throw<FileNotFoundException>().WithMessage($"The HostFactory configuration file '{missing}' (given by --config) does not exist.");
+    }
+
+    [Theory]
+    [InlineData("http://0.0.0.0:0", "The server would listen on http://0.0.0.0:0, which is not a loopback address, without a bearer token.*The server did not start.")]
+    [InlineData("http://127.0.0.1:0 --hostFactory:reconciler:interval=00:00:00", "hostFactory:reconciler:interval must be between 00:00:01 and 01:00:00, was 00:00:00.")]
+    public async Task ServerProcess_WhenTheConfigurationIsRefused_EndsWithOneLineAndTheConfigurationExitCodeBeforeListening(string arguments, string reason)
+    {
+        var result = await ServerProcess.RunAsync([$"--config={_configurationFile}", .. $"--urls={arguments}".Split(' ')]);
+
+        result.ExitCode.Should().Be(ServerStartup.ConfigurationError, result.ToString());
+        result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().ContainSingle().Which.Should().Match($"hostfactory server: {reason}");
+        result.StandardOutput.Should().NotContain("listening", "nothing listened").And.NotContain("Exception");
+    }
+
+    [Fact]
+    public async Task ServerProcess_WhenNoConfigurationFileExists_NamesEveryFileLookedForInOrder()
+    {
+        var confDir = Path.Combine(_directory.Path, "instance");
+        Directory.CreateDirectory(confDir);
+
+        var result = await ServerProcess.RunAsync(["--urls=http://127.0.0.1:0"], new Dictionary<string, string?> { ["HF_PROVIDER_CONFDIR"] = confDir, ["HF_PROVIDER_NAME"] = "hfinst" });
+
+        result.ExitCode.Should().Be(ServerStartup.ConfigurationError, result.ToString());
+        result.StandardError.Trim().Should().Be(
+            $"hostfactory server: No HostFactory configuration file: looked for '{Path.Combine(confDir, "hfinstprov_config.json")}', then '{Path.Combine(confDir, "hostfactory.json")}' "
+            + $"(HF_PROVIDER_CONFDIR '{confDir}', HF_PROVIDER_NAME 'hfinst'); neither exists. Create one of them, or check HF_PROVIDER_CONFDIR and HF_PROVIDER_NAME.");
+    }
+
+    [Fact]
+    public async Task ServerProcess_WhenTheConfigurationIsNotJson_NamesTheFileAndWhereItBreaks()
+    {
+        File.WriteAllText(_configurationFile, """{ "hostFactory": """);
+
+        var result = await ServerProcess.RunAsync([$"--config={_configurationFile}", "--urls=http://127.0.0.1:0"]);
+
+        result.ExitCode.Should().Be(ServerStartup.ConfigurationError, result.ToString());
+        result.StandardError.Trim().Should().StartWith($"hostfactory server: Failed to load configuration from file '{_configurationFile}'.").And.Contain("LineNumber");
+    }
+
+    [Fact]
+    public void Build_WhenTheServerIsBuiltInTheRepository_ItsDefaultStateIsTheRepositorysWorkDirectoryLikeTheClis()
+    {
+        var output = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory));
+        var repository = output.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
+        var serverOutput = Path.Combine(repository, "src", "HostFactory.Server", "bin", output.Parent.Name, "net10.0");
+
+        var paths = HostFactoryPathResolver.Resolve(static _ => null, null, HostFactoryPathResolver.DefaultConfigDirectory(serverOutput));
+
+        File.Exists(Path.Combine(repository, "HostFactory.sln")).Should().BeTrue();
+        paths.WorkDirectory.Should().Be(Path.Combine(repository, ".work"), "dotnet run of the server and of the CLI share the repository's .work/");
     }
 
     [Theory]

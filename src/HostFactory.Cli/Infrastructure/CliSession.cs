@@ -35,12 +35,15 @@ internal sealed class CliSession : IAsyncDisposable
     /// <summary>The runtime, once started.</summary>
     public HostFactoryRuntime? StartedRuntime => _runtime;
 
-    /// <summary>The paths by Host Factory's rules: <c>--config</c>, else <c>HF_PROVIDER_*</c>, else the <c>config/</c> folder beside the program.</summary>
+    /// <summary>The paths by Host Factory's rules: <c>--config</c>, else <c>HF_PROVIDER_*</c>, else <see cref="DefaultConfigDirectory"/>.</summary>
     public HostFactoryPaths ResolvePaths() =>
         HostFactoryPathResolver.Resolve(Environment.GetEnvironmentVariable, ConfigPath, DefaultConfigDirectory);
 
-    /// <summary>The configuration shipped beside the program (the repository's <c>config/</c>).</summary>
-    public static string DefaultConfigDirectory => Path.Combine(AppContext.BaseDirectory, "config");
+    /// <summary>
+    /// The configuration used when nothing names one: the repository's <c>config/</c> for a build run from the repository
+    /// (the quick start), else the copy beside the program (<see cref="HostFactoryPathResolver.DefaultConfigDirectory"/>).
+    /// </summary>
+    public static string DefaultConfigDirectory => HostFactoryPathResolver.DefaultConfigDirectory(AppContext.BaseDirectory);
 
     /// <summary>Starts the runtime with the paths of <see cref="ResolvePaths"/> (once).</summary>
     public HostFactoryRuntime Runtime() =>

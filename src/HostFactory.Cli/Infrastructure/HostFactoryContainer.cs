@@ -52,6 +52,11 @@ internal sealed class HostFactoryContainer : IAsyncDisposable
     /// <exception cref="ConfigurationException">The configuration file is missing, not JSON, or holds an invalid setting read here.</exception>
     public static HostFactoryContainer Build(HostFactoryPaths paths, bool logToFile, TextWriter stderr)
     {
+        if (!File.Exists(paths.ConfigurationFile))
+        {
+            throw new ConfigurationException(HostFactoryPathResolver.ConfigurationNotFoundMessage(paths, Environment.GetEnvironmentVariable));
+        }
+
         IConfigurationRoot configuration;
         try
         {

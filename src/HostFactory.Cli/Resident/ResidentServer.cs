@@ -43,7 +43,10 @@ internal sealed class ResidentServer
         {
             Hidden = true,
         };
-        command.SetAction((parseResult, cancellationToken) => RunAsync(application.Console, parseResult.GetValue(application.ConfigOption)));
+        // Through RunVerbAsync like every verb: a configuration it cannot load ends it with one line and exit code 5.
+        command.SetAction((parseResult, cancellationToken) => application.RunVerbAsync(
+            parseResult.GetValue(application.ConfigOption), ResidentLauncher.Verb, asJson: false,
+            (session, _) => RunAsync(session.Console, session.ConfigPath), cancellationToken));
         return command;
     }
 
