@@ -76,8 +76,12 @@ public sealed class ErrorMappingTests
     }
 
     [Fact]
-    public async Task AnyCall_WhenTheRouteDoesNotExist_Answers404Problem() =>
-        await (await new ServerFactory().Client().GetAsync("/api/v1/nothing-here")).ExpectProblemAsync(404);
+    public async Task AnyCall_WhenTheRouteDoesNotExist_Answers404Problem()
+    {
+        using var server = new ServerFactory();
+
+        await (await server.Client().GetAsync("/api/v1/nothing-here")).ExpectProblemAsync(404);
+    }
 
     private sealed class FailingTemplateReader(Exception failure) : ITemplateReader
     {

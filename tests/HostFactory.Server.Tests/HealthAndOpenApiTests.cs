@@ -8,6 +8,18 @@ public sealed class HealthAndOpenApiTests : IDisposable
     public HealthAndOpenApiTests() => _client = _server.Client();
 
     [Fact]
+    public async Task Health_WhenCalledThroughTheTestsClient_CrossesARealLoopbackSocket()
+    {
+        using var plain = new HttpClient { BaseAddress = _client.BaseAddress };
+
+        var health = await (await plain.GetAsync("/health")).ExpectAsync(200);
+
+        _client.BaseAddress!.Host.Should().Be("127.0.0.1");
+        _client.BaseAddress.Port.Should().NotBe(0).And.NotBe(80);
+        health.GetProperty("status").GetString().Should().Be("healthy", "a plain HttpClient reaches the server: Kestrel listens, not an in-memory test server");
+    }
+
+    [Fact]
     public async Task Health_WhenTheStoreAnswers_IsHealthyWithEachCheck()
     {
         var health = await (await _client.GetAsync("/health")).ExpectAsync(200);

@@ -12,8 +12,9 @@ namespace HostFactory.Server.Tests;
 
 /// <summary>
 /// The server over the real JSON storage in a temp directory, with the test kit's fake provider in place of the
-/// configured ones (it is called <c>fake</c>, as the configuration and the imported template say). The reconciler is
-/// off unless a manual clock is given.
+/// configured ones (it is called <c>fake</c>, as the configuration and the imported template say), served by Kestrel on
+/// <c>127.0.0.1</c> and a port the system picks: <see cref="Client"/> calls it over real HTTP on loopback. The reconciler
+/// is off unless a manual clock is given.
 /// </summary>
 internal sealed class ServerFactory : WebApplicationFactory<Program>
 {
@@ -50,6 +51,9 @@ internal sealed class ServerFactory : WebApplicationFactory<Program>
             """);
         Provider = new FakeMachineProvider();
         Registry = new FakeMachineProviderRegistry().Add(FakeMachineProvider.DefaultName, Provider);
+
+        // Kestrel on http://127.0.0.1:0 instead of the in-memory test server: every call crosses a real socket.
+        UseKestrel(0);
     }
 
     public string ConfigurationFile { get; }
@@ -60,7 +64,7 @@ internal sealed class ServerFactory : WebApplicationFactory<Program>
 
     public FakeMachineProviderRegistry Registry { get; }
 
-    /// <summary>A client; with the token unless <paramref name="authenticated"/> is false.</summary>
+    /// <summary>A client of the server's loopback address; with the token unless <paramref name="authenticated"/> is false.</summary>
     public HttpClient Client(bool authenticated = true)
     {
         var client = CreateClient();
