@@ -94,7 +94,7 @@ public sealed class ValidationException : ArgumentException
     /// <param name="messageType">The invalid message's type.</param>
     /// <param name="errors">Every problem found; at least one.</param>
     public ValidationException(Type messageType, IReadOnlyList<ValidationError> errors)
-        : base($"{messageType.Name} is invalid: {string.Join("; ", errors)}.")
+        : base($"{messageType.Name} is invalid: {string.Join("; ", errors.Select(e => e.ToString().TrimEnd('.')))}.")
     {
         MessageType = messageType;
         Errors = errors;

@@ -46,6 +46,54 @@ public sealed class DemoTests : IDisposable
         Directory.EnumerateDirectories(Path.Combine(_root, ".work"), "demo-*").Should().ContainSingle("the demo works in a fresh directory of its own");
     }
 
+    [Fact]
+    public async Task Demo_WhenTheConfigurationsWorkDirectoryCannotBeMade_WorksInTheUsersStateDirectoryAndItsHintRuns()
+    {
+        var config = Path.Combine(_root, "config");
+        CopyDirectory(Path.Combine(CliProcess.InstallationDirectory, "config"), config);
+        File.WriteAllText(Path.Combine(_root, ".work"), "a file where the work directory would go, as an installation the user cannot write");
+        var state = Path.Combine(_root, "state");
+
+        var result = await CliProcess.RunAsync(new Dictionary<string, string?> { ["XDG_STATE_HOME"] = state }, "demo", "--config", config, "--count", "1", "--timeout", "60");
+
+        result.ExitCode.Should().Be(0, result.ToString());
+        var work = Directory.EnumerateDirectories(Path.Combine(state, "hostfactory"), "demo-*").Should().ContainSingle().Subject;
+        result.StandardOutput.Should().Contain($"work directory: {work}");
+        var hint = result.StandardOutput.Split('\n').Single(line => line.StartsWith("Look around: ", StringComparison.Ordinal))["Look around: ".Length..];
+        var lookAround = await CliProcess.StartAsync("/bin/sh", ["-c", hint + " --format json"], new Dictionary<string, string?>(), standardInput: null);
+        lookAround.ExitCode.Should().Be(0, $"the hint '{hint}' runs as printed: {lookAround}");
+        Json.Parse(lookAround.StandardOutput).GetProperty("items").GetArrayLength().Should().Be(2, "the demo's acquire and return requests");
+    }
+
+    [Fact]
+    public async Task Demo_WhenHfProviderWorkdirIsSet_WorksInIt()
+    {
+        var config = Path.Combine(_root, "config");
+        CopyDirectory(Path.Combine(CliProcess.InstallationDirectory, "config"), config);
+        var work = Path.Combine(_root, "hf-work");
+
+        var result = await CliProcess.RunAsync(new Dictionary<string, string?> { ["HF_PROVIDER_WORKDIR"] = work }, "demo", "--config", config, "--count", "1", "--timeout", "60");
+
+        result.ExitCode.Should().Be(0, result.ToString());
+        Directory.EnumerateDirectories(work, "demo-*").Should().ContainSingle();
+        Directory.Exists(Path.Combine(_root, ".work")).Should().BeFalse("HF_PROVIDER_WORKDIR wins over the configuration's own work directory");
+    }
+
+    [Fact]
+    public async Task Demo_WhenTheGivenWorkDirectoryCannotBeMade_FailsWithOneLineNamingTheFix()
+    {
+        var blocker = Path.Combine(_root, "not-a-directory");
+        Directory.CreateDirectory(_root);
+        File.WriteAllText(blocker, "a file");
+
+        var result = await CliProcess.RunAsync(new Dictionary<string, string?>(), "demo", "--work-dir", Path.Combine(blocker, "work"));
+
+        result.ExitCode.Should().Be(5, result.ToString());
+        result.ErrorLines.Should().ContainSingle().Which.Should()
+            .StartWith($"hostfactory demo: The demo could not make its work directory: '{Path.Combine(blocker, "work")}/demo-")
+            .And.EndWith("Pass --work-dir <a directory you can write> (or set HF_PROVIDER_WORKDIR).");
+    }
+
     /// <summary>The JSON documents after each "answer:" line.</summary>
     private static List<JsonElement> Answers(string output)
     {

@@ -86,6 +86,21 @@ public sealed class ScriptsInstallTests : IDisposable
     }
 
     [Fact]
+    public async Task Install_WhenTheConfDirIsUnderHostFactorysConfDir_WritesEveryPathOfTheInstanceWithHostFactorysVariables()
+    {
+        var scripts = Path.Combine(_root, "scripts");
+        var hfConfDir = Path.Combine(_root, "hf-conf");
+
+        var install = await CliProcess.RunAsync(new Dictionary<string, string?> { ["HF_CONFDIR"] = hfConfDir },
+            "scripts", "install", scripts, "--name", "hostfactory", "--conf-dir", Path.Combine(hfConfDir, "providers", "hostfactoryinst"));
+
+        install.ExitCode.Should().Be(0, install.ToString());
+        var provider = Json.Parse(await File.ReadAllTextAsync(Path.Combine(scripts, "hostProviders.json"))).GetProperty("providers")[0];
+        (provider.GetProperty("confPath").GetString(), provider.GetProperty("workPath").GetString(), provider.GetProperty("logPath").GetString())
+            .Should().Be(("${HF_CONFDIR}/providers/hostfactoryinst/", "${HF_WORKDIR}/providers/hostfactoryinst/", "${HF_LOGDIR}/"));
+    }
+
+    [Fact]
     public async Task Install_WhenTheNameIsNotAName_IsRefused()
     {
         var result = await CliProcess.RunAsync(new Dictionary<string, string?>(), "scripts", "install", Path.Combine(_root, "s"), "--name", "../x");

@@ -47,6 +47,18 @@ public sealed class RequestEndpointsTests : IDisposable
         var malformed = await (await _client.GetAsync("/api/v1/requests/nonsense")).ExpectProblemAsync(400);
 
         malformed.GetProperty("errors").GetProperty("requestId")[0].GetString().Should().Contain("is not a request id");
+        malformed.GetProperty("detail").GetString().Should().Be(
+            "GetRequestStatus is invalid: requestId: 'nonsense' is not a request id ('req-' or 'ret-' followed by a lowercase UUID).",
+            "the detail is one sentence: each error's own full stop is not doubled");
+    }
+
+    [Fact]
+    public async Task PostRequest_WhenSeveralFieldsAreInvalid_ListsThemInOneSentence()
+    {
+        var invalid = await (await _client.PostJsonAsync("/api/v1/requests", """{ "templateId": "", "machineCount": 0 }""")).ExpectProblemAsync(400);
+
+        var detail = invalid.GetProperty("detail").GetString();
+        detail.Should().StartWith("RequestMachines is invalid: ").And.EndWith(", was 0.").And.NotContain("..").And.NotContain(".;");
     }
 
     [Fact]

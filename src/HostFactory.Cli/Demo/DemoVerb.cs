@@ -15,7 +15,10 @@ namespace HostFactory.Cli.Demo;
 /// <c>hostfactory demo</c>: one whole Host Factory cycle on the shipped configuration, in a fresh work directory:
 /// templates, a request for machines, status until they run, their return, status until they are terminated,
 /// getReturnRequests. Every protocol answer is printed as Host Factory would read it. Exit code 0 only when the cycle
-/// completed and no machine process is left running.
+/// completed and no machine process is left running. The fresh directory (<c>demo-&lt;time&gt;</c>) is made in
+/// <c>--work-dir</c>, else <c>HF_PROVIDER_WORKDIR</c>, else the configuration's own work directory when it can be
+/// written (the repository's <c>.work/</c> in the quick start), else the user's state directory (see
+/// <see cref="DemoWorkDirectory"/>).
 /// </summary>
 internal static class DemoVerb
 {
@@ -29,15 +32,21 @@ internal static class DemoVerb
             DefaultValueFactory = _ => 120,
             HelpName = "SECONDS",
         };
+        var workDir = new Option<string?>("--work-dir")
+        {
+            Description = "Where to make the demo's fresh directory; default HF_PROVIDER_WORKDIR, else .work beside the configuration "
+                + "when writable, else $XDG_STATE_HOME/hostfactory (~/.local/state/hostfactory).",
+            HelpName = "DIR",
+        };
         var demo = new Command("demo", "Runs a whole Host Factory cycle (templates, request, status, return, status, getReturnRequests) "
-            + "with the local-process provider in a fresh work directory, printing every protocol answer.") { template, count, timeout };
+            + "with the local-process provider in a fresh work directory, printing every protocol answer.") { template, count, timeout, workDir };
         demo.SetAction((parseResult, ct) => application.RunVerbAsync(parseResult.GetValue(application.ConfigOption), "demo", asJson: false, (session, token) =>
-            new DemoRun(session, parseResult.GetValue(template)!, parseResult.GetValue(count), TimeSpan.FromSeconds(parseResult.GetValue(timeout)))
+            new DemoRun(session, parseResult.GetValue(template)!, parseResult.GetValue(count), TimeSpan.FromSeconds(parseResult.GetValue(timeout)), parseResult.GetValue(workDir))
                 .RunAsync(token), ct));
         return demo;
     }
 
-    private sealed class DemoRun(CliSession session, string templateId, int count, TimeSpan timeout)
+    private sealed class DemoRun(CliSession session, string templateId, int count, TimeSpan timeout, string? workDirectory)
     {
         private readonly TextWriter _out = session.Console.Out;
         private readonly List<string> _machineIds = [];
@@ -45,7 +54,7 @@ internal static class DemoVerb
 
         public async Task<int> RunAsync(CancellationToken cancellationToken)
         {
-            var paths = DemoPaths(session.ConfigPath);
+            var paths = DemoPaths(session.ConfigPath, workDirectory);
             _runtime = session.Runtime(paths);
             var operations = new ProtocolOperations(_runtime);
             _out.WriteLine("HostFactory demo: one whole Host Factory cycle, answered exactly as Host Factory would read it.");
@@ -114,8 +123,8 @@ internal static class DemoVerb
 
             _out.WriteLine();
             _out.WriteLine($"Done: {_machineIds.Count} machine(s) were provisioned, ran, were returned and terminated; no machine process is left.");
-            var config = session.ConfigPath is null ? string.Empty : $" --config {session.ConfigPath}";
-            _out.WriteLine($"Look around: HF_PROVIDER_WORKDIR={_runtime!.Paths.WorkDirectory} hostfactory{config} requests list");
+            var config = session.ConfigPath is null ? string.Empty : $" --config {ThisProgram.Quote(Path.GetFullPath(session.ConfigPath))}";
+            _out.WriteLine($"Look around: HF_PROVIDER_WORKDIR={ThisProgram.Quote(_runtime!.Paths.WorkDirectory)} {ThisProgram.ForPeople()}{config} requests list");
             return ExitCodes.Success;
         }
 
@@ -182,11 +191,11 @@ internal static class DemoVerb
 
         private static string StatusInput(string requestId) => $"{{\"requests\": [{{\"requestId\": \"{requestId}\"}}]}}";
 
-        /// <summary>The shipped configuration (or <c>--config</c>) with a fresh work directory, whatever HF_PROVIDER_* say.</summary>
-        private static HostFactoryPaths DemoPaths(string? configPath)
+        /// <summary>The shipped configuration (or <c>--config</c>), whatever HF_PROVIDER_CONFDIR says, with a fresh work directory.</summary>
+        private static HostFactoryPaths DemoPaths(string? configPath, string? workDirectory)
         {
             var defaults = HostFactoryPathResolver.Resolve(static _ => null, configPath, CliSession.DefaultConfigDirectory);
-            var work = Path.Combine(defaults.WorkDirectory, $"demo-{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture)}");
+            var work = DemoWorkDirectory.Create(workDirectory, Environment.GetEnvironmentVariable, defaults.WorkDirectory);
             return defaults with { WorkDirectory = work, LogDirectory = Path.Combine(work, "logs") };
         }
     }

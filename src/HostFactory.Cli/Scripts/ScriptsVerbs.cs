@@ -58,21 +58,6 @@ internal static class ScriptsVerbs
         return group;
     }
 
-    /// <summary>The command line that runs this installation: the apphost when present, else <c>dotnet hostfactory.dll</c>.</summary>
-    public static string Launcher()
-    {
-        var baseDirectory = AppContext.BaseDirectory;
-        var apphost = Path.Combine(baseDirectory, "hostfactory");
-        if (!OperatingSystem.IsWindows() && File.Exists(apphost) && (File.GetUnixFileMode(apphost) & UnixFileMode.UserExecute) != 0)
-        {
-            return Quote(apphost);
-        }
-
-        // Host Factory's environment may not have dotnet on PATH: name the host this process runs on.
-        var host = Environment.ProcessPath is { } process && Path.GetFileNameWithoutExtension(process) == "dotnet" ? process : "dotnet";
-        return $"{Quote(host)} {Quote(Path.Combine(baseDirectory, "hostfactory.dll"))}";
-    }
-
     private static ScriptsInstallView Install(CliSession session, string directory, string name, string? confDir)
     {
         if (string.IsNullOrWhiteSpace(name) || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
@@ -83,7 +68,7 @@ internal static class ScriptsVerbs
         try
         {
             Directory.CreateDirectory(directory);
-            var launcher = Launcher();
+            var launcher = ThisProgram.Launcher();
             var files = new List<string>();
             foreach (var operation in ProtocolVerbs.Names)
             {
@@ -117,7 +102,7 @@ internal static class ScriptsVerbs
                 writer.WriteString("name", instance);
                 writer.WriteNumber("enabled", 1);
                 writer.WriteString("plugin", name);
-                writer.WriteString("confPath", confDir is null ? $"${{HF_CONFDIR}}/providers/{instance}/" : Path.TrimEndingDirectorySeparator(Path.GetFullPath(confDir)) + "/");
+                writer.WriteString("confPath", confDir is null ? $"${{HF_CONFDIR}}/providers/{instance}/" : ConfPath(Path.GetFullPath(confDir)));
                 writer.WriteString("workPath", $"${{HF_WORKDIR}}/providers/{instance}/");
                 writer.WriteString("logPath", "${HF_LOGDIR}/");
                 writer.WriteEndObject();
@@ -135,6 +120,23 @@ internal static class ScriptsVerbs
         {
             throw new InputException($"Cannot write to '{directory}': {exception.Message}");
         }
+    }
+
+    /// <summary>
+    /// The instance's <c>confPath</c> as Host Factory's other paths are written, <c>${HF_CONFDIR}/…</c>, when the conf
+    /// directory lies under <c>$HF_CONFDIR</c> (as in <c>--conf-dir "$HF_CONFDIR/providers/…"</c>); else as given.
+    /// </summary>
+    private static string ConfPath(string confDir)
+    {
+        var trimmed = Path.TrimEndingDirectorySeparator(confDir);
+        if (Environment.GetEnvironmentVariable("HF_CONFDIR") is { Length: > 0 } hostFactoryConfDir
+            && Path.GetRelativePath(Path.GetFullPath(hostFactoryConfDir), trimmed) is var relative
+            && relative != "." && !relative.StartsWith("..", StringComparison.Ordinal) && !Path.IsPathRooted(relative))
+        {
+            return $"${{HF_CONFDIR}}/{relative.Replace('\\', '/')}/";
+        }
+
+        return trimmed + "/";
     }
 
     private static string Script(string operation, string launcher) =>
@@ -188,6 +190,4 @@ internal static class ScriptsVerbs
         File.AppendAllText(path, "\n");
         return path;
     }
-
-    private static string Quote(string text) => $"'{text.Replace("'", "'\\''", StringComparison.Ordinal)}'";
 }
