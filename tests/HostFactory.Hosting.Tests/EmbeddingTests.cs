@@ -43,7 +43,16 @@ public sealed class EmbeddingTests : IDisposable
         {
             threads = Enumerable.Range(0, 8).Select(i => new Thread(() => results[i] = catalogs[i % 2].ImportIfChangedAsync().GetAwaiter().GetResult())).ToList();
             threads.ForEach(t => t.Start());
-            await Task.Delay(TimeSpan.FromMilliseconds(500));
+
+            // The handshake: one import holds the work directory's import lock (so the others queue behind it) before
+            // the template's lock is let go.
+            var importLock = Path.Combine(paths.WorkDirectory, "templates.import.lock");
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (!IsHeldElsewhere(importLock))
+            {
+                DateTime.UtcNow.Should().BeBefore(deadline, "an import takes the import lock");
+                await Task.Delay(10);
+            }
         }
 
         threads.ForEach(t => t.Join());
@@ -118,6 +127,20 @@ public sealed class EmbeddingTests : IDisposable
         }
 
         return Path.Combine(paths.WorkDirectory, "data", "locks", $"{hash % 256:x2}.lock");
+    }
+
+    /// <summary>True when another open of <paramref name="lockFile"/> holds its lock (an exclusive open is refused).</summary>
+    private static bool IsHeldElsewhere(string lockFile)
+    {
+        try
+        {
+            File.OpenHandle(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None).Dispose();
+            return false;
+        }
+        catch (IOException) when (File.Exists(lockFile))
+        {
+            return true;
+        }
     }
 
     private static IHost Build(HostFactoryPaths paths)

@@ -8,11 +8,16 @@ namespace HostFactory.Storage.Json.Tests;
 
 /// <summary>
 /// A real child process writes without pause (single saves and batches that move index entries) and is killed with
-/// SIGKILL at random moments, again and again, each new child first recovering what the last one left.
+/// SIGKILL at random moments, again and again, each new child first recovering what the last one left. The moments
+/// come from a seeded generator; the seed is written to the test's output (shown with a failure) and
+/// <c>HF_TEST_SEED=&lt;seed&gt;</c> runs the same sequence of kill delays again (the processes' own timing still varies).
 /// </summary>
 public sealed class CrashSafetyTests(ITestOutputHelper output) : IDisposable
 {
     private const int Kills = 20;
+
+    /// <summary>The environment variable that replays a seed.</summary>
+    private const string SeedVariable = "HF_TEST_SEED";
 
     private readonly TempDirectory _directory = new();
 
@@ -22,7 +27,9 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : IDisposable
     public async Task Storage_WhenTheWriterIsKilledAtRandomMoments_LosesNoReportedWriteAndCorruptsNothing()
     {
         var data = _directory.Combine("data");
-        var random = new Random(Environment.TickCount);
+        var seed = int.TryParse(Environment.GetEnvironmentVariable(SeedVariable), CultureInfo.InvariantCulture, out var given) ? given : Environment.TickCount;
+        output.WriteLine($"Kill delays seeded with {seed} (replay: {SeedVariable}={seed}).");
+        var random = new Random(seed);
         var reported = new Dictionary<(string Kind, string Id), long>();
         var killedMidSave = 0;
         var watch = Stopwatch.StartNew();
@@ -50,7 +57,7 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : IDisposable
         }
 
         output.WriteLine($"{Kills} kills in {watch.Elapsed.TotalSeconds:0.0} s, {killedMidSave} in the middle of a save; {reported.Count} aggregates reported saved.");
-        killedMidSave.Should().BeGreaterThan(0, "some kills must land inside a save, or this test proves nothing");
+        killedMidSave.Should().BeGreaterThan(0, $"some kills must land inside a save, or this test proves nothing (seed {seed})");
         reported.Should().NotBeEmpty();
 
         using var storage = new StorageFixture(data);
