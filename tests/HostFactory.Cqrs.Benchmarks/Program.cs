@@ -1,10 +1,15 @@
 using BenchmarkDotNet.Running;
 using HostFactory.Cqrs.Benchmarks;
 
-if (args is ["breakdown"])
+switch (args)
 {
-    ScopedDispatchBreakdown.Run(Console.Out);
-    return;
+    case ["breakdown"]:
+        ScopedDispatchBreakdown.Run(Console.Out);
+        return;
+    case ["peers"]:
+        PeerComparison.Run(Console.Out);
+        return;
+    default:
+        BenchmarkSwitcher.FromAssembly(typeof(DispatchBenchmarks).Assembly).Run(args);
+        return;
 }
-
-BenchmarkSwitcher.FromAssembly(typeof(DispatchBenchmarks).Assembly).Run(args);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,9 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace HostFactory.Cqrs.Benchmarks;
 
 /// <summary>
-/// Where the time of a scoped dispatch goes (<c>dotnet run -c Release -- breakdown</c>). BenchmarkDotNet measures each
-/// method in its own process and stretch of time, and on a shared 2-core machine the baseline alone moved by 10 ns
-/// between runs; here the steps run in one process, in rotating rounds, and the median of each is compared.
+/// Where the time of a scoped dispatch goes (<c>dotnet run -c Release -- breakdown</c>), timed in
+/// <see cref="RotatingRounds"/> and compared by the median of each step.
 /// </summary>
 public static class ScopedDispatchBreakdown
 {
@@ -53,31 +51,9 @@ public static class ScopedDispatchBreakdown
         }
     }
 
-    private static double[] Measure(ServiceProvider root)
-    {
-        var times = Steps.Select(_ => new List<double>()).ToArray();
-        for (var round = 0; round < WarmupRounds + Rounds; round++)
-        {
-            // Rotate the order each round, so no step always runs right after the same other step.
-            for (var k = 0; k < Steps.Length; k++)
-            {
-                var step = (k + round) % Steps.Length;
-                var run = Steps[step].Run;
-                var started = Stopwatch.GetTimestamp();
-                for (var call = 0; call < CallsPerRound; call++)
-                {
-                    run(root);
-                }
-
-                if (round >= WarmupRounds)
-                {
-                    times[step].Add(Stopwatch.GetElapsedTime(started).TotalNanoseconds / CallsPerRound);
-                }
-            }
-        }
-
-        return [.. times.Select(t => t.Order().ElementAt(t.Count / 2))];
-    }
+    private static double[] Measure(ServiceProvider root) =>
+        [.. RotatingRounds.Measure([.. Steps.Select(s => (Action)(() => s.Run(root)))], Rounds, WarmupRounds, CallsPerRound)
+            .Select(RotatingRounds.Median)];
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Baseline(ServiceProvider root)
