@@ -28,10 +28,8 @@ internal sealed class Dispatcher
             Create(typeof(QueryInvoker<,>), [r.MessageType, r.ResultType], r, registry, root))));
         _events = new(registry.Events.Select(e => KeyValuePair.Create(
             e.Key,
-            (EventInvoker)Activator.CreateInstance(typeof(EventInvoker<>).MakeGenericType(e.Key), e.Value, root)!)));
+            (EventInvoker)Activator.CreateInstance(typeof(EventInvoker<>).MakeGenericType(e.Key), e.Value, root, registry.Options.EventPublishStrategy)!)));
     }
-
-    public EventPublishStrategy EventPublishStrategy => _registry.Options.EventPublishStrategy;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public VoidCommandInvoker Command(ICommand command)
@@ -109,6 +107,6 @@ internal sealed class EventBus(Dispatcher dispatcher, IServiceProvider services)
     {
         ArgumentNullException.ThrowIfNull(@event);
         var invoker = dispatcher.Event(@event);
-        return invoker is null ? default : invoker.PublishAsync(@event, services, dispatcher.EventPublishStrategy, cancellationToken);
+        return invoker is null ? default : invoker.PublishAsync(@event, services, cancellationToken);
     }
 }

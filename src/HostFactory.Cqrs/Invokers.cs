@@ -1,24 +1,53 @@
 using System.Runtime.CompilerServices;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace HostFactory.Cqrs;
 
 /// <summary>Dispatches commands without a result of one runtime type.</summary>
 internal abstract class VoidCommandInvoker
 {
-    public abstract ValueTask InvokeAsync(ICommand command, IServiceProvider services, CancellationToken cancellationToken);
+    private DirectRoute<Func<object, CancellationToken, ValueTask>>? _direct;
+
+    /// <summary>Straight to a singleton handler while nobody listens to the built-in behaviours; otherwise through <see cref="DispatchAsync"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ValueTask InvokeAsync(ICommand command, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        if (_direct is { IsOpen: true } direct)
+        {
+            return direct.Handle(command, cancellationToken);
+        }
+
+        return DispatchAsync(command, services, cancellationToken);
+    }
+
+    protected bool HasDirectRoute => _direct is not null;
+
+    protected abstract ValueTask DispatchAsync(ICommand command, IServiceProvider services, CancellationToken cancellationToken);
+
+    protected void OpenDirectRoute(Func<object, CancellationToken, ValueTask> handle, Listeners listeners) => _direct = new(handle, listeners);
 }
 
 /// <summary>Dispatches commands with a result, or queries, of one runtime type.</summary>
 internal abstract class ResultInvoker<TResult>
 {
-    public abstract ValueTask<TResult> InvokeAsync(object message, IServiceProvider services, CancellationToken cancellationToken);
-}
+    private DirectRoute<MessageHandlerDelegate<object, TResult>>? _direct;
 
-/// <summary>Publishes events of one runtime type.</summary>
-internal abstract class EventInvoker
-{
-    public abstract ValueTask PublishAsync(IEvent @event, IServiceProvider services, EventPublishStrategy strategy, CancellationToken cancellationToken);
+    /// <summary>Straight to a singleton handler while nobody listens to the built-in behaviours; otherwise through <see cref="DispatchAsync"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ValueTask<TResult> InvokeAsync(object message, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        if (_direct is { IsOpen: true } direct)
+        {
+            return direct.Handle(message, cancellationToken);
+        }
+
+        return DispatchAsync(message, services, cancellationToken);
+    }
+
+    protected bool HasDirectRoute => _direct is not null;
+
+    protected abstract ValueTask<TResult> DispatchAsync(object message, IServiceProvider services, CancellationToken cancellationToken);
+
+    protected void OpenDirectRoute(MessageHandlerDelegate<object, TResult> handle, Listeners listeners) => _direct = new(handle, listeners);
 }
 
 /// <summary>
@@ -43,13 +72,22 @@ internal sealed class VoidCommandInvoker<TCommand>(HandlerRegistration registrat
     private readonly HandlerSlot<TCommand, ICommandHandler<TCommand>, Unit> _slot =
         new(registration, registry, root, static handler => (command, cancellationToken) => ToUnit(handler.HandleAsync(command, cancellationToken)));
 
-    public override ValueTask InvokeAsync(ICommand command, IServiceProvider services, CancellationToken cancellationToken)
+    protected override ValueTask DispatchAsync(ICommand message, IServiceProvider services, CancellationToken cancellationToken)
     {
-        var typed = Exact<TCommand>.Cast(command);
+        var command = Exact<TCommand>.Cast(message);
         var handler = _slot.Handler(services);
-        return _slot.CanBypass
-            ? handler.HandleAsync(typed, cancellationToken)
-            : FromUnit(_slot.Run(typed, handler, services, cancellationToken));
+        var pipeline = _slot.Pipeline;
+        if (!pipeline.CanBypass)
+        {
+            return FromUnit(_slot.Run(command, handler, services, cancellationToken));
+        }
+
+        if (_slot.IsSingleton && !HasDirectRoute)
+        {
+            OpenDirectRoute(Untyped.Handler<TCommand>(handler.HandleAsync), pipeline.Listeners);
+        }
+
+        return handler.HandleAsync(command, cancellationToken);
     }
 
     private static ValueTask<Unit> ToUnit(ValueTask task)
@@ -89,13 +127,22 @@ internal sealed class CommandInvoker<TCommand, TResult>(HandlerRegistration regi
     private readonly HandlerSlot<TCommand, ICommandHandler<TCommand, TResult>, TResult> _slot =
         new(registration, registry, root, static handler => handler.HandleAsync);
 
-    public override ValueTask<TResult> InvokeAsync(object message, IServiceProvider services, CancellationToken cancellationToken)
+    protected override ValueTask<TResult> DispatchAsync(object message, IServiceProvider services, CancellationToken cancellationToken)
     {
         var command = Exact<TCommand>.Cast(message);
         var handler = _slot.Handler(services);
-        return _slot.CanBypass
-            ? handler.HandleAsync(command, cancellationToken)
-            : _slot.Run(command, handler, services, cancellationToken);
+        var pipeline = _slot.Pipeline;
+        if (!pipeline.CanBypass)
+        {
+            return _slot.Run(command, handler, services, cancellationToken);
+        }
+
+        if (_slot.IsSingleton && !HasDirectRoute)
+        {
+            OpenDirectRoute(Untyped.Handler<TCommand, TResult>(handler.HandleAsync), pipeline.Listeners);
+        }
+
+        return handler.HandleAsync(command, cancellationToken);
     }
 }
 
@@ -105,99 +152,21 @@ internal sealed class QueryInvoker<TQuery, TResult>(HandlerRegistration registra
     private readonly HandlerSlot<TQuery, IQueryHandler<TQuery, TResult>, TResult> _slot =
         new(registration, registry, root, static handler => handler.HandleAsync);
 
-    public override ValueTask<TResult> InvokeAsync(object message, IServiceProvider services, CancellationToken cancellationToken)
+    protected override ValueTask<TResult> DispatchAsync(object message, IServiceProvider services, CancellationToken cancellationToken)
     {
         var query = Exact<TQuery>.Cast(message);
         var handler = _slot.Handler(services);
-        return _slot.CanBypass
-            ? handler.HandleAsync(query, cancellationToken)
-            : _slot.Run(query, handler, services, cancellationToken);
-    }
-}
-
-internal sealed class EventInvoker<TEvent>(IReadOnlyList<EventHandlerRegistration> handlers, IServiceProvider root) : EventInvoker
-    where TEvent : IEvent
-{
-    private readonly EventHandlerRegistration[] _handlers = [.. handlers];
-    private readonly IEventHandler<TEvent>?[] _singletons = new IEventHandler<TEvent>?[handlers.Count];
-
-    public override ValueTask PublishAsync(IEvent @event, IServiceProvider services, EventPublishStrategy strategy, CancellationToken cancellationToken) =>
-        strategy == EventPublishStrategy.Parallel
-            ? PublishInParallel(Exact<TEvent>.Cast(@event), services, cancellationToken)
-            : PublishInSequence(Exact<TEvent>.Cast(@event), services, cancellationToken);
-
-    private async ValueTask PublishInSequence(TEvent @event, IServiceProvider services, CancellationToken cancellationToken)
-    {
-        List<(Type, Exception)>? failures = null;
-        for (var i = 0; i < _handlers.Length; i++)
+        var pipeline = _slot.Pipeline;
+        if (!pipeline.CanBypass)
         {
-            try
-            {
-                await Handler(i, services).HandleAsync(@event, cancellationToken);
-            }
-            catch (Exception exception)
-            {
-                (failures ??= []).Add((_handlers[i].ImplementationType, exception));
-            }
+            return _slot.Run(query, handler, services, cancellationToken);
         }
 
-        ThrowIfAnyFailed(failures);
-    }
-
-    private async ValueTask PublishInParallel(TEvent @event, IServiceProvider services, CancellationToken cancellationToken)
-    {
-        // Start every handler before awaiting any, then collect each outcome in registration order.
-        var running = new (Type Handler, Task? Task, Exception? Error)[_handlers.Length];
-        for (var i = 0; i < _handlers.Length; i++)
+        if (_slot.IsSingleton && !HasDirectRoute)
         {
-            try
-            {
-                running[i] = (_handlers[i].ImplementationType, Handler(i, services).HandleAsync(@event, cancellationToken).AsTask(), null);
-            }
-            catch (Exception exception)
-            {
-                running[i] = (_handlers[i].ImplementationType, null, exception);
-            }
+            OpenDirectRoute(Untyped.Handler<TQuery, TResult>(handler.HandleAsync), pipeline.Listeners);
         }
 
-        List<(Type, Exception)>? failures = null;
-        foreach (var (handler, task, error) in running)
-        {
-            if (error is not null)
-            {
-                (failures ??= []).Add((handler, error));
-                continue;
-            }
-
-            try
-            {
-                await task!;
-            }
-            catch (Exception exception)
-            {
-                (failures ??= []).Add((handler, exception));
-            }
-        }
-
-        ThrowIfAnyFailed(failures);
-    }
-
-    private IEventHandler<TEvent> Handler(int index, IServiceProvider services)
-    {
-        var registration = _handlers[index];
-        if (registration.Lifetime != ServiceLifetime.Singleton)
-        {
-            return (IEventHandler<TEvent>)ScopedResolution.Resolve(services, registration.ImplementationType);
-        }
-
-        return _singletons[index] ??= (IEventHandler<TEvent>)root.GetRequiredService(registration.ImplementationType);
-    }
-
-    private static void ThrowIfAnyFailed(List<(Type, Exception)>? failures)
-    {
-        if (failures is not null)
-        {
-            throw new EventHandlerException(typeof(TEvent), failures);
-        }
+        return handler.HandleAsync(query, cancellationToken);
     }
 }

@@ -13,10 +13,8 @@ internal sealed class Pipeline<TMessage, TResult>
     private readonly IPipelineBehavior<TMessage, TResult>?[] _singletons;
 
     // When a call may skip every behaviour. With only built-ins that switch themselves off, what wakes them is read
-    // once here, so a call checks a flag and the loggers' level instead of asking each behaviour through an interface.
+    // once here, so a call checks the listeners and a logger's level instead of asking each behaviour through an interface.
     private readonly Bypass _bypass;
-    private readonly bool _watchesDiagnostics;
-    private readonly ILogger[] _loggers = [];
 
     public Pipeline(IReadOnlyList<BehaviorRegistration> behaviors, IServiceProvider root)
     {
@@ -37,8 +35,11 @@ internal sealed class Pipeline<TMessage, TResult>
         {
             var conditionals = _singletons.Cast<IConditionalBehavior>().ToArray();
             _bypass = Bypass.WhenNobodyListens;
-            _watchesDiagnostics = Array.Exists(conditionals, c => c.WokenByDiagnostics);
-            _loggers = conditionals.Select(c => c.WokenByLogger).OfType<ILogger>().Distinct().ToArray();
+
+            // The built-in logging behaviour's logger: one category, so one logger per container whatever the message.
+            Listeners = new Listeners(
+                Array.Exists(conditionals, c => c.WokenByDiagnostics),
+                conditionals.Select(c => c.WokenByLogger).OfType<ILogger>().Distinct().SingleOrDefault());
         }
     }
 
@@ -52,32 +53,17 @@ internal sealed class Pipeline<TMessage, TResult>
     /// <summary>True when no behaviour is a per-scope or per-call instance, so a chain over a singleton handler can be built once.</summary>
     public bool AllSingleton { get; }
 
-    /// <summary>True when the handler can be called directly: no behaviours, or only built-ins that nobody listens to right now.</summary>
+    /// <summary>True when some call may skip every behaviour: there are none, or only built-ins that switch themselves off.</summary>
+    public bool MayBypass => _bypass != Bypass.Never;
+
+    /// <summary>What wakes the behaviours when <see cref="MayBypass"/>: nothing when there are none.</summary>
+    public Listeners Listeners { get; }
+
+    /// <summary>True when this call can go straight to the handler: no behaviours, or only built-ins that nobody listens to right now.</summary>
     public bool CanBypass
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get
-        {
-            if (_bypass != Bypass.WhenNobodyListens)
-            {
-                return _bypass == Bypass.Always;
-            }
-
-            if (_watchesDiagnostics && CqrsDiagnostics.IsListening)
-            {
-                return false;
-            }
-
-            foreach (var logger in _loggers)
-            {
-                if (logger.IsEnabled(LogLevel.Debug))
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
+        get => MayBypass && !Listeners.AnyListening;
     }
 
     /// <summary>Wraps <paramref name="terminal"/> in every behaviour, the first registered outermost.</summary>
@@ -183,76 +169,4 @@ internal static class GenericConstraints
 
         return constraint.GetGenericTypeDefinition().MakeGenericType(closedArguments);
     }
-}
-
-/// <summary>
-/// Resolves one message type's handler and runs it through its pipeline. Singleton handlers are resolved once; a
-/// chain of singletons is built once, so such a dispatch allocates nothing.
-/// </summary>
-internal sealed class HandlerSlot<TMessage, THandler, TResult>(
-    HandlerRegistration registration,
-    CqrsRegistry registry,
-    IServiceProvider root,
-    Func<THandler, MessageHandlerDelegate<TMessage, TResult>> terminal)
-    where TMessage : notnull
-    where THandler : class
-{
-    private readonly Type _handlerType = registration.ImplementationType;
-    private readonly nint _handlerTypeHandle = registration.ImplementationType.TypeHandle.Value;
-    private THandler? _singletonHandler;
-    private Pipeline<TMessage, TResult>? _pipeline;
-    private MessageHandlerDelegate<TMessage, TResult>? _singletonChain;
-
-    public bool CanBypass
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => (_pipeline ?? BuildPipeline()).CanBypass;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public THandler Handler(IServiceProvider services) => _singletonHandler ?? Resolve(services);
-
-    public ValueTask<TResult> Run(TMessage message, THandler handler, IServiceProvider services, CancellationToken cancellationToken)
-    {
-        var pipeline = _pipeline ?? BuildPipeline();
-        if (_singletonHandler is not null && pipeline.AllSingleton)
-        {
-            return (_singletonChain ??= pipeline.Wrap(terminal(handler), root))(message, cancellationToken);
-        }
-
-        return pipeline.Wrap(terminal(handler), services)(message, cancellationToken);
-    }
-
-    private THandler Resolve(IServiceProvider services)
-    {
-        if (registration.Lifetime != ServiceLifetime.Singleton)
-        {
-            var handler = ScopedResolution.Resolve(services, _handlerType);
-
-            // The registered class implements THandler (the scan checked it): when the container returned exactly that
-            // class, skip the checked cast, which in shared generic code looks THandler up on every call.
-            return TypeHandle.Of(handler) == _handlerTypeHandle ? Unsafe.As<THandler>(handler) : (THandler)handler;
-        }
-
-        // Benign race: every thread resolves the same singleton instance.
-        return _singletonHandler = (THandler)root.GetRequiredService(registration.ImplementationType);
-    }
-
-    private Pipeline<TMessage, TResult> BuildPipeline() => _pipeline = new Pipeline<TMessage, TResult>(registry.Behaviors, root);
-}
-
-/// <summary>Resolves a per-scope or per-call handler from the caller's scope.</summary>
-internal static class ScopedResolution
-{
-    /// <summary>The handler registered as <paramref name="implementationType"/>, from <paramref name="services"/>.</summary>
-    /// <remarks>
-    /// Kept out of line on purpose. Inlined, dynamic PGO pulls the container's whole resolution path into the shared
-    /// generic dispatch method, whose frame grows to about 300 bytes that every scoped dispatch must zero: a dispatch to
-    /// a scoped handler in an open scope measured 34.8 ns inlined and 28.5 ns out of line (docs/benchmarks.md).
-    /// <c>GetService</c> rather than <c>GetRequiredService</c>: the extension first asks whether the provider implements
-    /// <c>ISupportRequiredService</c>, an interface cast that Microsoft's container fails on every call.
-    /// </remarks>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    public static object Resolve(IServiceProvider services, Type implementationType) =>
-        services.GetService(implementationType) ?? ThrowHelper.HandlerNotResolved(implementationType);
 }

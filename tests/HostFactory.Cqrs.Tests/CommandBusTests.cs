@@ -43,6 +43,21 @@ public sealed class CommandBusTests
     }
 
     [Fact]
+    public async Task ExecuteAsync_WhenStructCommandHasSingletonHandler_RunsItWithEachCommandsValue()
+    {
+        await using var provider = TestServices.For(typeof(CountCommand)).BuildStrict();
+        await using var scope = provider.CreateAsyncScope();
+        var bus = scope.ServiceProvider.GetRequiredService<ICommandBus>();
+
+        for (var value = 1; value <= 3; value++)
+        {
+            await bus.ExecuteAsync(new CountCommand(value));
+        }
+
+        provider.GetRequiredService<Recorder>().Entries.Should().Equal("count:1", "count:2", "count:3");
+    }
+
+    [Fact]
     public async Task ExecuteAsync_WhenCommandHasNoHandler_ThrowsHandlerNotFoundNamingTypeAndAssemblies()
     {
         await using var provider = TestServices.For(typeof(UnhandledCommand)).BuildStrict();

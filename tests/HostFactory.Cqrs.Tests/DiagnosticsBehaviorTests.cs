@@ -51,6 +51,49 @@ public sealed class DiagnosticsBehaviorTests
     }
 
     [Fact]
+    public async Task ExecuteAsync_WhenHandlerIsSingletonAndListenerAttachesBetweenDispatches_TracesFromThen()
+    {
+        var activities = new List<Activity>();
+        await using var provider = TestServices.For(typeof(TracedSingletonQuery)).BuildStrict();
+        await using var scope = provider.CreateAsyncScope();
+        var bus = scope.ServiceProvider.GetRequiredService<IQueryBus>();
+
+        // Two quiet dispatches first: the second goes straight to the singleton handler.
+        (await bus.ExecuteAsync(new TracedSingletonQuery(1))).Should().Be(1);
+        (await bus.ExecuteAsync(new TracedSingletonQuery(2))).Should().Be(2);
+        using (ListenToActivities(activities, nameof(TracedSingletonQuery)))
+        {
+            (await bus.ExecuteAsync(new TracedSingletonQuery(3))).Should().Be(3);
+        }
+
+        (await bus.ExecuteAsync(new TracedSingletonQuery(4))).Should().Be(4);
+
+        activities.Should().ContainSingle("only the dispatch made while a listener was attached is traced")
+            .Which.GetTagItem(CqrsDiagnostics.OutcomeTag).Should().Be("success");
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_WhenHandlerIsSingletonAndMeterListenerAttachesBetweenDispatches_MeasuresFromThen()
+    {
+        var measurements = new List<(double Seconds, Dictionary<string, object?> Tags)>();
+        await using var provider = TestServices.For(typeof(MeteredSingletonCommand)).BuildStrict();
+        await using var scope = provider.CreateAsyncScope();
+        var bus = scope.ServiceProvider.GetRequiredService<ICommandBus>();
+
+        (await bus.ExecuteAsync(new MeteredSingletonCommand())).Should().Be(11);
+        (await bus.ExecuteAsync(new MeteredSingletonCommand())).Should().Be(11);
+        using (ListenToDurations(measurements))
+        {
+            (await bus.ExecuteAsync(new MeteredSingletonCommand())).Should().Be(11);
+        }
+
+        (await bus.ExecuteAsync(new MeteredSingletonCommand())).Should().Be(11);
+
+        measurements.Where(m => (string?)m.Tags[CqrsDiagnostics.MessageTypeTag] == nameof(MeteredSingletonCommand))
+            .Should().ContainSingle("only the dispatch made while a meter listener was attached is measured");
+    }
+
+    [Fact]
     public async Task ExecuteAsync_WhenHandlerFailsUnderActivityListener_MarksActivityAsFailure()
     {
         var activities = new List<Activity>();

@@ -1,5 +1,6 @@
 using HostFactory.Cqrs.Tests.Fixtures.Events;
 using HostFactory.Cqrs.Tests.Fixtures.FailingEvents;
+using HostFactory.Cqrs.Tests.Fixtures.MixedEvents;
 using HostFactory.Cqrs.Tests.Fixtures.ParallelEvents;
 using HostFactory.Cqrs.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -77,6 +78,41 @@ public sealed class EventBusTests
             ]);
         thrown.Which.Message.Should().Contain(nameof(FailingSynchronouslyHandler)).And.Contain("mail server down")
             .And.Contain(nameof(FailingAfterAwaitHandler)).And.Contain("pager unreachable");
+    }
+
+    [Fact]
+    public async Task PublishAsync_WhenSingletonHandlersFinishInEveryWay_RunsEachOnEveryPublishAndThrowsEachFailure()
+    {
+        await using var provider = TestServices.For(typeof(StorageFilled)).BuildStrict();
+        await using var scope = provider.CreateAsyncScope();
+        var bus = scope.ServiceProvider.GetRequiredService<IEventBus>();
+        var recorder = provider.GetRequiredService<Recorder>();
+        string[] ran = ["at once", "throws", "faulted", "after waiting", "fails after waiting"];
+
+        // The first publish resolves the singletons, the second calls them as already resolved.
+        for (var publish = 1; publish <= 2; publish++)
+        {
+            var thrown = await bus.Awaiting(b => b.PublishAsync(new StorageFilled("/var")).AsTask()).Should().ThrowExactlyAsync<EventHandlerException>();
+
+            recorder.Entries.Should().HaveCount(5 * publish).And.Subject.TakeLast(5).Should().BeEquivalentTo(ran);
+            thrown.Which.InnerExceptions.Should().Equal(recorder.Thrown.TakeLast(3), "each failure arrives as the very exception thrown, in the order they ran");
+            thrown.Which.FailedHandlers.Should().BeEquivalentTo([typeof(ThrowsBeforeReturning), typeof(ReturnsFaultedTask), typeof(FailsAfterWaiting)]);
+        }
+    }
+
+    [Fact]
+    public async Task PublishAsync_WhenAHandlerThrowsWithoutWaiting_ReturnsAFaultedTaskRatherThanThrowing()
+    {
+        await using var provider = TestServices.For(typeof(StorageEmptied)).BuildStrict();
+        await using var scope = provider.CreateAsyncScope();
+        var bus = scope.ServiceProvider.GetRequiredService<IEventBus>();
+
+        var publishing = bus.PublishAsync(new StorageEmptied("/var"));
+
+        publishing.IsFaulted.Should().BeTrue("every handler finished at once, and one failed");
+        var thrown = await publishing.Awaiting(p => p.AsTask()).Should().ThrowExactlyAsync<EventHandlerException>();
+        thrown.Which.InnerExceptions.Should().ContainSingle().Which.Should().BeSameAs(provider.GetRequiredService<Recorder>().Thrown.Single());
+        provider.GetRequiredService<Recorder>().Entries.Should().BeEquivalentTo("emptied at once", "emptied throws");
     }
 
     [Fact]

@@ -103,4 +103,26 @@ public sealed class LoggingBehaviorTests
 
         _logs.Records.Should().ContainSingle("only the dispatch made while Debug was on is logged");
     }
+
+    [Fact]
+    public async Task ExecuteAsync_WhenHandlerIsSingletonAndDebugIsSwitchedOnBetweenDispatches_LogsFromThen()
+    {
+        var debug = false;
+        var services = TestServices.For(typeof(LoggedSingletonCommand));
+        services.AddLogging(logging => logging.AddFilter((_, _, level) => level >= LogLevel.Information || debug).AddProvider(_logs));
+        await using var provider = services.BuildStrict();
+        await using var scope = provider.CreateAsyncScope();
+        var bus = scope.ServiceProvider.GetRequiredService<ICommandBus>();
+
+        // Two quiet dispatches first: the second goes straight to the singleton handler.
+        await bus.ExecuteAsync(new LoggedSingletonCommand(1));
+        await bus.ExecuteAsync(new LoggedSingletonCommand(2));
+        debug = true;
+        await bus.ExecuteAsync(new LoggedSingletonCommand(3));
+        debug = false;
+        await bus.ExecuteAsync(new LoggedSingletonCommand(4));
+
+        _logs.Records.Should().ContainSingle("only the dispatch made while Debug was on is logged")
+            .Which.Message.Should().Contain(nameof(LoggedSingletonCommand));
+    }
 }

@@ -22,6 +22,22 @@ public sealed class QueryBusTests
     }
 
     [Fact]
+    public async Task ExecuteAsync_WhenStructQueryHasSingletonHandler_AnswersEachQuery()
+    {
+        await using var provider = TestServices.For(typeof(SquareQuery)).BuildStrict();
+        await using var scope = provider.CreateAsyncScope();
+        var bus = scope.ServiceProvider.GetRequiredService<IQueryBus>();
+
+        var answers = new List<int>();
+        for (var value = 1; value <= 3; value++)
+        {
+            answers.Add(await bus.ExecuteAsync(new SquareQuery(value)));
+        }
+
+        answers.Should().Equal(1, 4, 9);
+    }
+
+    [Fact]
     public async Task ExecuteAsync_WhenQueryHasNoHandler_ThrowsHandlerNotFoundNamingTypeAndAssemblies()
     {
         await using var provider = TestServices.For(typeof(UnhandledQuery)).BuildStrict();

@@ -65,3 +65,25 @@ public sealed class TallyCommandHandler(Recorder recorder) : ICommandHandler<Tal
         return ValueTask.CompletedTask;
     }
 }
+
+/// <summary>A struct command whose handler is a singleton: after the first dispatch it is called directly.</summary>
+public readonly record struct CountCommand(int Value) : ICommand;
+
+/// <summary>A struct query whose handler is a singleton.</summary>
+public readonly record struct SquareQuery(int Value) : IQuery<int>;
+
+[CommandHandler(Lifetime = Microsoft.Extensions.DependencyInjection.ServiceLifetime.Singleton)]
+public sealed class CountCommandHandler(Recorder recorder) : ICommandHandler<CountCommand>
+{
+    public ValueTask HandleAsync(CountCommand command, CancellationToken cancellationToken)
+    {
+        recorder.Add($"count:{command.Value}");
+        return ValueTask.CompletedTask;
+    }
+}
+
+[QueryHandler(Lifetime = Microsoft.Extensions.DependencyInjection.ServiceLifetime.Singleton)]
+public sealed class SquareQueryHandler : IQueryHandler<SquareQuery, int>
+{
+    public ValueTask<int> HandleAsync(SquareQuery query, CancellationToken cancellationToken) => ValueTask.FromResult(query.Value * query.Value);
+}

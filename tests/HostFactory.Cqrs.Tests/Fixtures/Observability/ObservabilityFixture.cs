@@ -57,3 +57,30 @@ public sealed class FailingMeteredQueryHandler : IQueryHandler<FailingMeteredQue
     public ValueTask<int> HandleAsync(FailingMeteredQuery query, CancellationToken cancellationToken) =>
         throw new ObservedFailureException("metered failure");
 }
+
+/// <summary>Answered by a singleton handler, which the bus calls directly while nobody listens.</summary>
+public sealed record TracedSingletonQuery(int Value) : IQuery<int>;
+
+/// <summary>A struct command with a singleton handler, called directly while nobody listens.</summary>
+public readonly record struct LoggedSingletonCommand(int Value) : ICommand;
+
+/// <summary>Measured; its singleton handler is called directly while nobody listens.</summary>
+public sealed record MeteredSingletonCommand : ICommand<int>;
+
+[QueryHandler(Lifetime = Microsoft.Extensions.DependencyInjection.ServiceLifetime.Singleton)]
+public sealed class TracedSingletonQueryHandler : IQueryHandler<TracedSingletonQuery, int>
+{
+    public ValueTask<int> HandleAsync(TracedSingletonQuery query, CancellationToken cancellationToken) => ValueTask.FromResult(query.Value);
+}
+
+[CommandHandler(Lifetime = Microsoft.Extensions.DependencyInjection.ServiceLifetime.Singleton)]
+public sealed class LoggedSingletonCommandHandler : ICommandHandler<LoggedSingletonCommand>
+{
+    public ValueTask HandleAsync(LoggedSingletonCommand command, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+}
+
+[CommandHandler(Lifetime = Microsoft.Extensions.DependencyInjection.ServiceLifetime.Singleton)]
+public sealed class MeteredSingletonCommandHandler : ICommandHandler<MeteredSingletonCommand, int>
+{
+    public ValueTask<int> HandleAsync(MeteredSingletonCommand command, CancellationToken cancellationToken) => ValueTask.FromResult(11);
+}
