@@ -5,8 +5,7 @@ namespace HostFactory.Cqrs.Benchmarks;
 /// <summary>
 /// Times several steps in one process, in rounds whose order rotates, so each step sees the same machine state and
 /// none always runs right after the same other step. BenchmarkDotNet measures each method in its own process and
-/// stretch of time; on a shared 2-core machine that stretch alone moved a row by 10 ns. Compare steps by the median of
-/// their per-round ratios.
+/// stretch of time; on a shared 2-core machine that stretch alone moved a row by 10 ns.
 /// </summary>
 public static class RotatingRounds
 {
@@ -41,7 +40,4 @@ public static class RotatingRounds
         var sorted = values.Order().ToArray();
         return sorted[sorted.Length / 2];
     }
-
-    /// <summary>The median over rounds of <paramref name="step"/>'s time divided by <paramref name="baseline"/>'s in the same round.</summary>
-    public static double MedianRatio(double[] step, double[] baseline) => Median(step.Select((t, round) => t / baseline[round]));
 }
