@@ -15,11 +15,15 @@ public static class BuiltInProviders
     /// <summary>Machines are made by an external program speaking JSON on stdin and stdout.</summary>
     public const string Exec = "exec";
 
+    /// <summary>Machines are EC2 instances, made through the AWS SDK (which only this plugin's load context holds).</summary>
+    public const string AwsEc2 = "aws-ec2";
+
     private static readonly Dictionary<string, string> AssemblyFiles = new(StringComparer.Ordinal)
     {
         [LocalProcess] = "HostFactory.Providers.LocalProcess.dll",
         [StaticPool] = "HostFactory.Providers.StaticPool.dll",
         [Exec] = "HostFactory.Providers.Exec.dll",
+        [AwsEc2] = "HostFactory.Providers.Aws.dll",
     };
 
     /// <summary>The built-in type names.</summary>

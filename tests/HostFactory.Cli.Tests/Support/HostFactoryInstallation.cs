@@ -29,14 +29,14 @@ public sealed class HostFactoryInstallation : IAsyncDisposable
 
     private int _inputs;
 
-    private HostFactoryInstallation(string root, bool resident)
+    private HostFactoryInstallation(string root, bool resident, IReadOnlyDictionary<string, string?>? environment)
     {
         Root = root;
         ScriptsDirectory = Path.Combine(root, "scripts");
         ConfigurationDirectory = Path.Combine(root, "conf");
         WorkDirectory = Path.Combine(root, "work");
         LogDirectory = Path.Combine(root, "logs");
-        Environment = new Dictionary<string, string?>
+        var variables = new Dictionary<string, string?>
         {
             ["HF_PROVIDER_NAME"] = InstanceName,
             ["HF_PROVIDER_CONFDIR"] = ConfigurationDirectory,
@@ -44,6 +44,12 @@ public sealed class HostFactoryInstallation : IAsyncDisposable
             ["HF_PROVIDER_LOGDIR"] = LogDirectory,
             ["HOSTFACTORY_RESIDENT"] = resident ? "1" : "0",
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            variables[name] = value;
+        }
+
+        Environment = variables;
     }
 
     public string Root { get; }
@@ -77,16 +83,18 @@ public sealed class HostFactoryInstallation : IAsyncDisposable
     /// <param name="extraProviders">More provider instances (JSON objects, comma-separated) after the <c>local</c> one.</param>
     /// <param name="providerTimeoutSeconds">The <c>local</c> instance's <c>timeoutSeconds</c> (it has no retries): its longest call.</param>
     /// <param name="extraSettings">More members of the <c>hostFactory</c> section, e.g. <c>"application": { … }</c>.</param>
+    /// <param name="environment">More variables for every call (null removes one), e.g. a cloud SDK's settings.</param>
     public static async Task<HostFactoryInstallation> CreateAsync(
         IEnumerable<string>? templates = null,
         bool resident = false,
         string residentSettings = "\"idleSeconds\": 120",
         string? extraProviders = null,
         int providerTimeoutSeconds = 30,
-        string? extraSettings = null)
+        string? extraSettings = null,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
         var root = Path.Combine(Path.GetTempPath(), $"hf-cli-{Guid.NewGuid():N}"[..20]);
-        var installation = new HostFactoryInstallation(root, resident);
+        var installation = new HostFactoryInstallation(root, resident, environment);
         Directory.CreateDirectory(installation.ConfigurationDirectory);
         await File.WriteAllTextAsync(Path.Combine(installation.ConfigurationDirectory, $"{InstanceName}prov_config.json"), $$"""
             { "hostFactory": {
