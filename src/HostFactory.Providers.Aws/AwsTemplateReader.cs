@@ -281,7 +281,7 @@ internal static partial class AwsTemplateReader
                 }
             }
 
-            if (types.Count == 0 && Problems.Count == 0)
+            if (!document.RootElement.EnumerateObject().Any())
             {
                 _fields.Problem("vmTypes", "must name at least one instance type");
             }

@@ -102,10 +102,6 @@ internal static partial class Ec2Instances
                 : $"{code}: {reason.Message}"
             : string.IsNullOrEmpty(instance.StateTransitionReason) ? null : instance.StateTransitionReason;
 
-    /// <summary>True when EC2 says AWS itself took a spot instance back (an interruption).</summary>
-    public static bool IsSpotInterruption(Instance instance) =>
-        instance.StateReason?.Code?.StartsWith("Server.Spot", StringComparison.Ordinal) == true;
-
     /// <summary>What Host Factory sees of <paramref name="instance"/>.</summary>
     public static ProvisionedMachine ToMachine(Instance instance, string region, DateTimeOffset now)
     {

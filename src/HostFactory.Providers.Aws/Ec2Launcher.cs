@@ -143,22 +143,24 @@ internal sealed class Ec2Launcher(Ec2Clients clients, ProviderContext context, A
     /// <summary>One override per instance type and subnet, each carrying the resolved image and the spot price limit.</summary>
     private static List<FleetLaunchTemplateOverridesRequest>? Overrides(AwsTemplate template, string? image)
     {
-        var types = template.VmTypes ?? (template.VmType is { } type ? new Dictionary<string, double> { [type] = 1 } : null);
-        var subnets = template.SubnetIds.Count == 0 ? [null] : template.SubnetIds.Cast<string?>().ToList();
-        if (types is null && template.SubnetIds.Count == 0 && image is null && template.MaxSpotPrice is null)
+        if (template.VmType is null && template.VmTypes is null && template.SubnetIds.Count == 0 && image is null && template.MaxSpotPrice is null)
         {
             return null;
         }
 
-        return [.. (types?.Select(static t => ((string?)t.Key, (double?)t.Value)) ?? [(null, null)])
-            .SelectMany(t => subnets.Select(subnet => new FleetLaunchTemplateOverridesRequest
-            {
-                InstanceType = t.Item1 is null ? null : InstanceType.FindValue(t.Item1),
-                WeightedCapacity = template.VmTypes is null ? null : t.Item2,
-                SubnetId = subnet,
-                ImageId = image,
-                MaxPrice = template.MaxSpotPrice,
-            }))];
+        // Without vmType(s) the launch template's own type is used: one override per subnet carries the rest.
+        IReadOnlyList<(string? Type, double? Weight)> types = template.VmTypes is { } weighted
+            ? [.. weighted.Select(static t => ((string?)t.Key, (double?)t.Value))]
+            : [(template.VmType, null)];
+        IReadOnlyList<string?> subnets = template.SubnetIds.Count == 0 ? [null] : [.. template.SubnetIds];
+        return [.. types.SelectMany(type => subnets.Select(subnet => new FleetLaunchTemplateOverridesRequest
+        {
+            InstanceType = type.Type is null ? null : InstanceType.FindValue(type.Type),
+            WeightedCapacity = type.Weight,
+            SubnetId = subnet,
+            ImageId = image,
+            MaxPrice = template.MaxSpotPrice,
+        }))];
     }
 
     /// <summary>

@@ -76,18 +76,20 @@ public sealed class RunInstancesTests : IAsyncLifetime
     [Fact]
     public async Task ProvisionAsync_WhenTheCallTimesOutAndIsAskedAgain_MakesNoSecondSetOfInstances()
     {
-        await using var slow = await AwsProviderHost.StartAsync(timeoutSeconds: 1);
+        await using var slow = await AwsProviderHost.StartAsync(timeoutSeconds: 10);
         var request = AwsProviderHost.Request(AwsProviderHost.Template(AwsProviderHost.RunInstancesFields), 3);
-        slow.Cloud.DelayAnswer("RunInstances", TimeSpan.FromSeconds(5));
+        var gate = slow.Cloud.HoldAnswer("RunInstances");
 
         var timedOut = await slow.Provider.ProvisionAsync(request, default);
+        gate.SetResult();
         var again = await slow.Provider.ProvisionAsync(request, default);
 
         timedOut.Machines.Should().BeEmpty();
-        timedOut.Error.Should().Contain("did not finish provision within 1 s");
-        slow.Cloud.Instances.Should().HaveCount(3, "AWS launched the instances although the first answer came too late");
+        timedOut.Error.Should().Contain("did not finish provision within 10 s");
+        slow.Emulator.Calls.Should().Contain(c => c.Action == "RunInstances" && c.Status == 200, "AWS served the first call; only its answer came too late");
         again.IsComplete.Should().BeTrue(again.Error);
         again.Machines.Select(m => m.ProviderMachineId).Should().BeEquivalentTo(slow.Cloud.Instances.Select(i => i.Id));
+        slow.Cloud.Instances.Should().HaveCount(3, "the second call, under the same key, made no new instances");
         slow.Emulator.Calls.Where(c => c.Action == "RunInstances").Select(c => c.Parameters["ClientToken"]).Should().Equal(request.Key.Value, request.Key.Value);
     }
 

@@ -32,6 +32,7 @@ public sealed partial class Ec2Emulator : IAsyncDisposable
     private readonly HttpListener _listener;
     private readonly Task _serving;
     private readonly List<Ec2Call> _calls = [];
+    private readonly CancellationTokenSource _stopping = new();
 
     private Ec2Emulator(HttpListener listener, Uri url)
     {
@@ -89,9 +90,11 @@ public sealed partial class Ec2Emulator : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _stopping.CancelAsync();
         _listener.Stop();
         _listener.Close();
         await _serving;
+        _stopping.Dispose();
     }
 
     private async Task ServeAsync()
@@ -140,10 +143,17 @@ public sealed partial class Ec2Emulator : IAsyncDisposable
             _calls.Add(new Ec2Call(action, query, key, status));
         }
 
-        if (Cloud.NextDelay(action) is { } delay)
+        if (Cloud.NextHold(action) is { } gate)
         {
             // The work is done and recorded; only the answer is late, as when a client times out on a call AWS served.
-            await Task.Delay(delay);
+            try
+            {
+                await gate.Task.WaitAsync(_stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
 
         var bytes = Encoding.UTF8.GetBytes(answer);

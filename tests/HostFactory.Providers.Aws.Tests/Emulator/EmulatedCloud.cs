@@ -92,7 +92,7 @@ public sealed class EmulatedCloud
     private readonly Dictionary<string, (string Signature, string ReservationId)> _runTokens = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string Signature, string Answer)> _fleetTokens = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Queue<Ec2Fault>> _faults = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Queue<TimeSpan>> _delays = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Queue<TaskCompletionSource>> _holds = new(StringComparer.Ordinal);
     private readonly HashSet<string> _refused = new(StringComparer.Ordinal);
     private readonly List<(string InstanceType, string? SubnetId, string Lifecycle, string Code, string Message)> _failingSpecifications = [];
     private int _nextId;
@@ -136,9 +136,16 @@ public sealed class EmulatedCloud
     /// <summary>The next <paramref name="times"/> calls of <paramref name="action"/> are throttled, as EC2 throttles: HTTP 503, RequestLimitExceeded.</summary>
     public void Throttle(string action, int times) => Fail(action, "RequestLimitExceeded", "Request limit exceeded.", 503, times);
 
-    /// <summary>The next call of <paramref name="action"/> does its work, then answers only after <paramref name="delay"/>.</summary>
-    public void DelayAnswer(string action, TimeSpan delay) => Locked(() =>
-        (_delays.TryGetValue(action, out var existing) ? existing : _delays[action] = new Queue<TimeSpan>()).Enqueue(delay));
+    /// <summary>
+    /// The next call of <paramref name="action"/> does its work, then holds its answer until the returned gate is opened
+    /// (or the emulator stops): a client that gives up meanwhile has timed out on a call AWS served.
+    /// </summary>
+    public TaskCompletionSource HoldAnswer(string action) => Locked(() =>
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        (_holds.TryGetValue(action, out var existing) ? existing : _holds[action] = new Queue<TaskCompletionSource>()).Enqueue(gate);
+        return gate;
+    });
 
     /// <summary>Every call of <paramref name="action"/> is refused (UnauthorizedOperation), as a missing IAM permission.</summary>
     public void Refuse(string action) => Locked(() => _refused.Add(action));
@@ -175,8 +182,8 @@ public sealed class EmulatedCloud
             ? new Ec2Fault("UnauthorizedOperation", $"You are not authorized to perform this operation. User: arn:aws:iam::123456789012:user/hf is not authorized to perform: ec2:{action}. Encoded authorization failure message: {new string('x', 400)}", 403)
             : _faults.TryGetValue(action, out var queue) && queue.Count > 0 ? queue.Dequeue() : null);
 
-    /// <summary>The answer delay queued for <paramref name="action"/>, if any.</summary>
-    public TimeSpan? NextDelay(string action) => Locked(() => _delays.TryGetValue(action, out var queue) && queue.Count > 0 ? queue.Dequeue() : (TimeSpan?)null);
+    /// <summary>The answer gate queued for <paramref name="action"/>, if any.</summary>
+    public TaskCompletionSource? NextHold(string action) => Locked(() => _holds.TryGetValue(action, out var queue) && queue.Count > 0 ? queue.Dequeue() : null);
 
     /// <summary>Runs <paramref name="work"/> under the lock: one action at a time, as the tests expect of one account.</summary>
     public T Locked<T>(Func<T> work)
