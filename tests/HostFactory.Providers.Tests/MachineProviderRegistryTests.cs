@@ -91,11 +91,11 @@ public sealed class MachineProviderRegistryTests : IDisposable
     [Fact]
     public void Start_WhenTheTypeIsNeitherBuiltInNorInAnAssembly_FailsWithUnknownType()
     {
-        var act = () => _host.Start("""[ { "name": "aws", "type": "aws-ec2" } ]""");
+        var act = () => _host.Start("""[ { "name": "azure", "type": "azure-vm" } ]""");
 
         act.Should().Throw<ProviderLoadException>()
-            .Where(e => e.Failure == ProviderLoadFailure.UnknownType && e.InstanceName == "aws")
-            .WithMessage($"{_host.ConfigFile} (hostFactory:providers:0): provider instance 'aws' has unknown type 'aws-ec2': it is not a built-in type (local-process, static-pool, exec) and no 'assembly' is given.");
+            .Where(e => e.Failure == ProviderLoadFailure.UnknownType && e.InstanceName == "azure")
+            .WithMessage($"{_host.ConfigFile} (hostFactory:providers:0): provider instance 'azure' has unknown type 'azure-vm': it is not a built-in type (local-process, static-pool, exec, aws-ec2) and no 'assembly' is given.");
     }
 
     [Fact]
