@@ -1,3 +1,4 @@
+using HostFactory.Domain.Common;
 using HostFactory.Domain.Machines;
 using HostFactory.Domain.Requests;
 using HostFactory.Domain.Templates;
@@ -14,7 +15,7 @@ public static class JsonFileStorageServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="ITemplateStore"/>, <see cref="ITemplateReader"/>, <see cref="IRequestStore"/>,
     /// <see cref="IRequestReader"/>, <see cref="IMachineStore"/>, <see cref="IMachineReader"/> (singletons, safe across
-    /// threads and processes) and <see cref="JsonFileStorageMaintenance"/>, with options validated at start-up.
+    /// threads and processes), <see cref="IStoreExport"/> and <see cref="JsonFileStorageMaintenance"/>, with options validated at start-up.
     /// <see cref="JsonFileStorageOptions.ProviderWorkDirectory"/> is first filled from <c>HF_PROVIDER_WORKDIR</c>;
     /// <paramref name="configure"/> runs after that and may override it. Calling it again only adds the configuration.
     /// </summary>
@@ -74,6 +75,7 @@ public static class JsonFileStorageServiceCollectionExtensions
         services.TryAddSingleton<IMachineStore>(sp => sp.GetRequiredService<JsonMachineStore>());
         services.TryAddSingleton<IMachineReader>(sp => sp.GetRequiredService<JsonMachineStore>());
         services.TryAddSingleton(sp => new JsonFileStorageMaintenance(sp.GetRequiredService<JsonStorage>()));
+        services.TryAddSingleton<IStoreExport>(sp => new JsonStoreExport(sp.GetRequiredService<JsonStorage>()));
         return builder;
     }
 }
