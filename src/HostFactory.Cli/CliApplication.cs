@@ -316,6 +316,7 @@ internal sealed class CliApplication
         verbs["requests"] = () => RequestsVerbs.Create(this);
         verbs["machines"] = () => MachinesVerbs.Create(this);
         verbs["providers"] = () => ProvidersVerbs.Create(this);
+        verbs["storage"] = () => StorageVerbs.Create(this);
         verbs["scripts"] = () => ScriptsVerbs.Create(this);
         verbs["demo"] = () => DemoVerb.Create(this);
         verbs[ResidentLauncher.Verb] = () => ResidentServer.CreateCommand(this);

@@ -10,7 +10,7 @@ public static class HostFactoryServiceCollectionExtensions
 {
     /// <summary>
     /// Registers everything HostFactory needs: the command/query/event buses with the application's handlers, the
-    /// JSON file storage, the machine providers configured under <c>hostFactory:providers</c>, and the
+    /// store <c>hostFactory:storage</c> selects (JSON files by default, or PostgreSQL: <see cref="HostFactoryStorage"/>), the machine providers configured under <c>hostFactory:providers</c>, and the
     /// <see cref="TemplateCatalog"/> that imports the templates file. Paths follow Host Factory's rules
     /// (<c>HF_PROVIDER_CONFDIR</c>, <c>HF_PROVIDER_WORKDIR</c>, <c>HF_PROVIDER_LOGDIR</c>), falling back to the
     /// <c>config/</c> folder beside the application. Options are validated on start.
@@ -30,6 +30,7 @@ public static class HostFactoryServiceCollectionExtensions
     /// <param name="paths">Where the configuration, templates, state and logs are.</param>
     /// <returns><paramref name="services"/>, for chaining.</returns>
     /// <exception cref="InvalidOperationException">Called twice with different paths.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException"><c>hostFactory:storage:kind</c> names no store.</exception>
     public static IServiceCollection AddHostFactory(this IServiceCollection services, IConfiguration configuration, HostFactoryPaths paths)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -47,13 +48,7 @@ public static class HostFactoryServiceCollectionExtensions
         var root = configuration.GetSection(HostFactoryConfiguration.RootSection);
         services.AddSingleton(paths);
         services.AddHostFactoryApplication(options => root.GetSection("application").Bind(options));
-        services.AddJsonFileStorage(options =>
-        {
-            root.GetSection("storage").Bind(options);
-            // HF_PROVIDER_WORKDIR is already part of paths.WorkDirectory; a relative data directory lives in it.
-            options.ProviderWorkDirectory = null;
-            options.DataDirectory = Path.GetFullPath(Path.Combine(paths.WorkDirectory, options.DataDirectory ?? "data"));
-        });
+        HostFactoryStorage.Add(services, configuration, paths, HostFactoryStorage.KindOf(configuration));
         services.AddMachineProviders(root.GetSection("providers"), host => host.UsePaths(paths));
         services.TryAddSingleton<TemplateCatalog>();
         return services;

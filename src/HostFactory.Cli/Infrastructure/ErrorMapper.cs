@@ -5,7 +5,9 @@ using HostFactory.Domain.Providers;
 using HostFactory.Providers.Abstractions;
 using HostFactory.Providers.Loading;
 using HostFactory.Providers.Templates;
+using HostFactory.Hosting;
 using HostFactory.Storage.Json;
+using HostFactory.Storage.Postgres;
 using Microsoft.Extensions.Options;
 
 namespace HostFactory.Cli.Infrastructure;
@@ -33,8 +35,10 @@ internal static class ErrorMapper
             => Known(ExitCodes.ConfigurationError, exception.Message),
         OptionsValidationException options
             => Known(ExitCodes.ConfigurationError, $"Invalid configuration: {string.Join(" ", options.Failures)}"),
-        StorageException or ConcurrencyException or ConcurrencyRetryExhaustedException or MachineProviderException
+        StorageException or PostgresStorageException or StorageCopyVerificationException or ConcurrencyException
+            or ConcurrencyRetryExhaustedException or MachineProviderException
             => Known(ExitCodes.ProviderOrStorageFailure, exception.Message),
+        StorageCopyRefusedException => Known(ExitCodes.Refused, exception.Message),
         OperationCanceledException => Known(ExitCodes.Cancelled, "Interrupted."),
         _ => new Failure(ExitCodes.InternalError, OneLine($"Internal error ({exception.GetType().Name}): {exception.Message}"), IsUnexpected: true),
     };

@@ -15,7 +15,7 @@ internal static class ExitCodes
     /// <summary>Refused or not found: unknown template or request, over capacity, a template that fails validation.</summary>
     public const int Refused = 3;
 
-    /// <summary>A provider or the storage failed (provider error, lock timeout, damaged file, lasting conflicts).</summary>
+    /// <summary>A provider or the storage failed (provider error, lock timeout, damaged file, database unreachable, lasting conflicts).</summary>
     public const int ProviderOrStorageFailure = 4;
 
     /// <summary>The configuration is wrong: configuration or templates file missing or invalid, a plugin that does not load.</summary>

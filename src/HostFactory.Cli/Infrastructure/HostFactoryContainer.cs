@@ -52,22 +52,7 @@ internal sealed class HostFactoryContainer : IAsyncDisposable
     /// <exception cref="ConfigurationException">The configuration file is missing, not JSON, or holds an invalid setting read here.</exception>
     public static HostFactoryContainer Build(HostFactoryPaths paths, bool logToFile, TextWriter stderr)
     {
-        if (!File.Exists(paths.ConfigurationFile))
-        {
-            throw new ConfigurationException(HostFactoryPathResolver.ConfigurationNotFoundMessage(paths, Environment.GetEnvironmentVariable));
-        }
-
-        IConfigurationRoot configuration;
-        try
-        {
-            configuration = HostFactoryConfiguration.Load(paths.ConfigurationFile);
-        }
-        catch (Exception exception) when (exception is FileNotFoundException or InvalidDataException or IOException or FormatException)
-        {
-            throw new ConfigurationException(
-                $"{exception.Message} (configuration chosen by {paths.Source}; set HF_PROVIDER_CONFDIR or pass --config)", exception);
-        }
-
+        var configuration = LoadConfiguration(paths);
         var resident = ResidentSettings.Read(configuration, paths.ConfigurationFile);
         var level = MinimumLevel(configuration);
         CliLoggerFactory loggers;
@@ -89,6 +74,26 @@ internal sealed class HostFactoryContainer : IAsyncDisposable
         // call, and the container is the same one the tests build with it on.
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = false, ValidateScopes = true });
         return new HostFactoryContainer(paths, loggers, provider, resident);
+    }
+
+    /// <summary>Loads the configuration file of <paramref name="paths"/>.</summary>
+    /// <exception cref="ConfigurationException">The file is missing (the message names every file looked for) or not JSON.</exception>
+    public static IConfigurationRoot LoadConfiguration(HostFactoryPaths paths)
+    {
+        if (!File.Exists(paths.ConfigurationFile))
+        {
+            throw new ConfigurationException(HostFactoryPathResolver.ConfigurationNotFoundMessage(paths, Environment.GetEnvironmentVariable));
+        }
+
+        try
+        {
+            return HostFactoryConfiguration.Load(paths.ConfigurationFile);
+        }
+        catch (Exception exception) when (exception is FileNotFoundException or InvalidDataException or IOException or FormatException)
+        {
+            throw new ConfigurationException(
+                $"{exception.Message} (configuration chosen by {paths.Source}; set HF_PROVIDER_CONFDIR or pass --config)", exception);
+        }
     }
 
     public async ValueTask DisposeAsync()

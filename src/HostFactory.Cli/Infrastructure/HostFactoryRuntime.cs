@@ -48,6 +48,10 @@ internal sealed class HostFactoryRuntime : IAsyncDisposable
     public T GetRequiredService<T>()
         where T : notnull => _scope.ServiceProvider.GetRequiredService<T>();
 
+    /// <summary>A service of this call's scope, or null when none is registered.</summary>
+    public T? GetService<T>()
+        where T : class => _scope.ServiceProvider.GetService<T>();
+
     /// <summary>Imports the templates file into the store when it changed since the last import.</summary>
     public Task<TemplateImportResult> ImportTemplatesAsync(CancellationToken cancellationToken) =>
         GetRequiredService<TemplateCatalog>().ImportIfChangedAsync(cancellationToken);

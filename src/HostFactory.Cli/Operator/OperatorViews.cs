@@ -170,6 +170,12 @@ internal sealed record OrphansView(IReadOnlyList<OrphanView> Orphans, IReadOnlyL
 /// <summary>What <c>scripts install</c> wrote.</summary>
 internal sealed record ScriptsInstallView(string Directory, string Launcher, IReadOnlyList<string> Files);
 
+/// <summary>What <c>storage migrate</c> did: the PostgreSQL schema's versions before and after (nulls for the JSON store).</summary>
+internal sealed record StorageMigrateView(string Kind, string? Database, string? Schema, int? FromVersion, int? ToVersion, string Message);
+
+/// <summary>What <c>storage copy</c> copied and found in the target.</summary>
+internal sealed record StorageCopyView(string From, string Source, string To, string Target, int Templates, int Requests, int Machines);
+
 /// <summary>The source-generated serializer of the operator views.</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
@@ -187,4 +193,6 @@ internal sealed record ScriptsInstallView(string Directory, string Launcher, IRe
 [JsonSerializable(typeof(IReadOnlyList<ProviderHealthView>))]
 [JsonSerializable(typeof(OrphansView))]
 [JsonSerializable(typeof(ScriptsInstallView))]
+[JsonSerializable(typeof(StorageMigrateView))]
+[JsonSerializable(typeof(StorageCopyView))]
 internal sealed partial class OperatorJsonContext : JsonSerializerContext;

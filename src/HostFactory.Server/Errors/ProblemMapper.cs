@@ -7,6 +7,7 @@ using HostFactory.Providers.Loading;
 using HostFactory.Providers.Templates;
 using HostFactory.Server.Security;
 using HostFactory.Storage.Json;
+using HostFactory.Storage.Postgres;
 
 namespace HostFactory.Server.Errors;
 
@@ -44,7 +45,7 @@ internal static class ProblemMapper
             new(409, TypeBase + "conflict", "The change conflicted with another one; try again.", exception.Message),
         TransientProviderException or ProviderLoadException => new(503, TypeBase + "provider-unavailable", "The provider is unavailable.", exception.Message),
         MachineProviderException => new(502, TypeBase + "provider-failure", "The provider failed.", exception.Message),
-        StorageLockTimeoutException or StorageUnavailableException => new(503, TypeBase + "storage-unavailable", "The state store is busy or unavailable; try again.", exception.Message),
+        StorageLockTimeoutException or StorageUnavailableException or PostgresLockTimeoutException or PostgresStorageUnavailableException or PostgresSchemaVersionException => new(503, TypeBase + "storage-unavailable", "The state store is busy or unavailable; try again.", exception.Message),
         _ => new(500, TypeBase + "internal-error", "An unexpected error occurred.", "The server could not complete the call; the server log has the details."),
     };
 }
