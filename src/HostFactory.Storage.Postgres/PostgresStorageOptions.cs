@@ -98,7 +98,9 @@ public sealed partial class PostgresStorageOptions
         {
             // The driver's message may quote the value it could not read, which may be the password: name the keyword only.
             var keyword = KeywordInMessage().Match(exception.Message);
-            error = $"{sourceName} is not a valid PostgreSQL connection string" + (keyword.Success ? $": keyword '{keyword.Groups[1].Value}' is not supported." : ": it must be Key=Value pairs separated by ';' with valid values (the text is not shown, it may hold a password).");
+            error = $"{sourceName} is not a valid PostgreSQL connection string: " + (keyword.Success
+                ? $"keyword '{keyword.Groups[1].Value}' is unknown or has a value it cannot take (the value is not shown, the string may hold a password)."
+                : "it must be Key=Value pairs separated by ';' (the text is not shown, it may hold a password).");
             return false;
         }
 
@@ -142,6 +144,6 @@ public sealed partial class PostgresStorageOptions
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$", RegexOptions.CultureInvariant)]
     private static partial Regex SchemaName();
 
-    [GeneratedRegex("[Kk]eyword not supported: '([^']{1,64})'", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^Couldn't set ([A-Za-z][A-Za-z ]{0,63}) \(Parameter", RegexOptions.CultureInvariant)]
     private static partial Regex KeywordInMessage();
 }

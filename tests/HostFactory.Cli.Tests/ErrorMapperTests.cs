@@ -8,7 +8,9 @@ using HostFactory.Domain.Templates;
 using HostFactory.Providers.Abstractions;
 using HostFactory.Providers.Loading;
 using HostFactory.Providers.Templates;
+using HostFactory.Hosting;
 using HostFactory.Storage.Json;
+using HostFactory.Storage.Postgres;
 using Microsoft.Extensions.Options;
 
 namespace HostFactory.Cli.Tests;
@@ -31,6 +33,12 @@ public sealed class ErrorMapperTests
         { new StorageLockTimeoutException("request 'r'", "/tmp/l", TimeSpan.FromSeconds(1)), ExitCodes.ProviderOrStorageFailure },
         { new ConcurrencyException("Request", "r", 1, 2), ExitCodes.ProviderOrStorageFailure },
         { new MachineProviderException("cloud said no"), ExitCodes.ProviderOrStorageFailure },
+        { new PostgresStorageUnavailableException("PostgreSQL at db:5432, database 'hf' could not save request 'r': Connection refused."), ExitCodes.ProviderOrStorageFailure },
+        { new PostgresLockTimeoutException("the capacity of template 't'", TimeSpan.FromSeconds(10)), ExitCodes.ProviderOrStorageFailure },
+        { new PostgresSchemaVersionException("newer", 9, 1), ExitCodes.ProviderOrStorageFailure },
+        { new PostgresCorruptRowException("machines", "m-1", "its status 'x' is not a word this HostFactory knows."), ExitCodes.ProviderOrStorageFailure },
+        { new StorageCopyVerificationException("missing one"), ExitCodes.ProviderOrStorageFailure },
+        { new StorageCopyRefusedException("the target is not empty"), ExitCodes.Refused },
         { new TemplateFileException("templates.json", ["templates[0]: bad"]), ExitCodes.ConfigurationError },
         { new ProviderLoadException(ProviderLoadFailure.MissingAssembly, "p", "missing"), ExitCodes.ConfigurationError },
         { new OptionsValidationException("x", typeof(object), ["Retries must be 0 to 10."]), ExitCodes.ConfigurationError },
