@@ -57,7 +57,7 @@ public static class CliProcess
         }
 
         // The test runner's own Host Factory variables (if any) must not leak into the child.
-        foreach (var name in new[] { "HF_PROVIDER_NAME", "HF_PROVIDER_CONFDIR", "HF_PROVIDER_WORKDIR", "HF_PROVIDER_LOGDIR" })
+        foreach (var name in new[] { "HF_PROVIDER_NAME", "HF_PROVIDER_CONFDIR", "HF_PROVIDER_WORKDIR", "HF_PROVIDER_LOGDIR", "HOSTFACTORY_STORAGE_CONNECTION" })
         {
             start.Environment.Remove(name);
         }

@@ -62,7 +62,7 @@ public sealed class HostFactoryInstallation : IAsyncDisposable
 
     public string LogDirectory { get; }
 
-    /// <summary>The variables Host Factory sets for this instance.</summary>
+    /// <summary>The variables Host Factory sets for this instance, and those the test added.</summary>
     public IReadOnlyDictionary<string, string?> Environment { get; }
 
     /// <summary>The log file every call appends to.</summary>
@@ -83,7 +83,8 @@ public sealed class HostFactoryInstallation : IAsyncDisposable
     /// <param name="extraProviders">More provider instances (JSON objects, comma-separated) after the <c>local</c> one.</param>
     /// <param name="providerTimeoutSeconds">The <c>local</c> instance's <c>timeoutSeconds</c> (it has no retries): its longest call.</param>
     /// <param name="extraSettings">More members of the <c>hostFactory</c> section, e.g. <c>"application": { … }</c>.</param>
-    /// <param name="environment">More variables for every call (null removes one), e.g. a cloud SDK's settings.</param>
+    /// <param name="storage">The members of the <c>storage</c> section; the JSON store in <c>data</c> by default.</param>
+    /// <param name="environment">More variables for every call (null removes one), e.g. a cloud SDK's settings or <c>HOSTFACTORY_STORAGE_CONNECTION</c>.</param>
     public static async Task<HostFactoryInstallation> CreateAsync(
         IEnumerable<string>? templates = null,
         bool resident = false,
@@ -91,6 +92,7 @@ public sealed class HostFactoryInstallation : IAsyncDisposable
         string? extraProviders = null,
         int providerTimeoutSeconds = 30,
         string? extraSettings = null,
+        string storage = "\"dataDirectory\": \"data\"",
         IReadOnlyDictionary<string, string?>? environment = null)
     {
         var root = Path.Combine(Path.GetTempPath(), $"hf-cli-{Guid.NewGuid():N}"[..20]);
@@ -99,7 +101,7 @@ public sealed class HostFactoryInstallation : IAsyncDisposable
         await File.WriteAllTextAsync(Path.Combine(installation.ConfigurationDirectory, $"{InstanceName}prov_config.json"), $$"""
             { "hostFactory": {
                 "resident": { {{residentSettings}} },
-                "storage": { "dataDirectory": "data" },
+                "storage": { {{storage}} },
                 "logging": { "minimumLevel": "Debug" },{{(extraSettings is null ? string.Empty : extraSettings + ",")}}
                 "providers": [ { "name": "local", "type": "local-process", "timeoutSeconds": {{providerTimeoutSeconds.ToString(CultureInfo.InvariantCulture)}}, "retries": 0,
                                  "settings": { "graceSeconds": 2, "ipAddress": "10.0.0.7", "hostName": "e2e" } }{{(extraProviders is null ? string.Empty : ", " + extraProviders)}} ] } }
