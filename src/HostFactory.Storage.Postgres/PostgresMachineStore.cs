@@ -82,17 +82,17 @@ internal sealed class PostgresMachineStore(PostgresDatabase database) : IMachine
     public async Task<IReadOnlyList<MachineSnapshot>> FindByHostNameAsync(string hostName, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(hostName);
-        if (string.IsNullOrWhiteSpace(hostName))
+        if (HostNames.IsBlank(hostName))
         {
-            // A machine without a host name yet has nothing to be found by.
+            // A blank name never matches (HostNames), and a machine without a host name has no key.
             return [];
         }
 
         var hits = await database.ReadAsync("find machines by host name", (connection, token) =>
-            RowCommands.ListAsync(Rows, connection, "host_key = $1", CreationOrder, [HostKey.Of(hostName)], token), cancellationToken);
+            RowCommands.ListAsync(Rows, connection, "host_key = $1", CreationOrder, [HostNames.Key(hostName)], token), cancellationToken);
 
-        // DNS names are case-insensitive: the key narrows to the names that may match, the rule decides.
-        return [.. hits.Where(m => string.Equals(m.HostName, hostName, StringComparison.OrdinalIgnoreCase))];
+        // The key narrows to the names that may match; the rule decides.
+        return [.. hits.Where(m => HostNames.Match(m.HostName, hostName))];
     }
 
     public Task<int> CountActiveByTemplateAsync(TemplateId id, CancellationToken cancellationToken) =>

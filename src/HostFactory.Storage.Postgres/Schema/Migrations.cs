@@ -85,7 +85,8 @@ internal static class Migrations
                 cloud_host_id       text NULL,
                 tags                jsonb NOT NULL,
                 created_at          timestamptz NOT NULL,
-                updated_at          timestamptz NOT NULL
+                updated_at          timestamptz NOT NULL,
+                reported_machine_id text NOT NULL
             );
             CREATE INDEX machines_created ON machines (created_at, id);
             CREATE INDEX machines_by_status ON machines (status, created_at, id);

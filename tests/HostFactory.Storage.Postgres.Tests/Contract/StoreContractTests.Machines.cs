@@ -1,5 +1,6 @@
 using HostFactory.Domain.Common;
 using HostFactory.Domain.Machines;
+using HostFactory.Domain.Providers;
 using HostFactory.Domain.Requests;
 using HostFactory.Domain.Templates;
 
@@ -13,7 +14,7 @@ public abstract partial class StoreContractTests
         var host = await HostAsync();
         var request = NewAcquire("tpl-a");
         var machine = NewMachine(request, "host-a.example");
-        var bare = NewMachine(request, string.Empty);
+        var bare = NewMachine(request, string.Empty, reported: ReportedMachineId.ProviderId);
 
         await host.Machines.SaveAsync(machine, default);
         await host.Machines.SaveAsync(bare, default);
@@ -24,6 +25,7 @@ public abstract partial class StoreContractTests
         machine.Version.Should().Be(2);
         (await host.MachineReader.GetAsync(machine.Id, default)).Should().BeEquivalentTo(machine.ToSnapshot());
         (await host.Machines.FindAsync(bare.Id, default))!.ToSnapshot().Should().BeEquivalentTo(bare.ToSnapshot());
+        (await host.MachineReader.GetAsync(bare.Id, default))!.ProtocolMachineId.Should().Be(bare.ProviderMachineId);
         (await host.Machines.FindAsync(MachineId.New(), default)).Should().BeNull();
     }
 

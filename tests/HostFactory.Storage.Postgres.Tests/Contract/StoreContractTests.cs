@@ -58,7 +58,7 @@ public abstract partial class StoreContractTests : IAsyncLifetime
 
     protected Request NewAcquire(string templateId, int count = 2) => Request.CreateAcquire(new TemplateId(templateId), count, TimeSpan.FromMinutes(30), Clock);
 
-    protected Machine NewMachine(Request request, string hostName, MachineStatus status = MachineStatus.Pending) =>
+    protected Machine NewMachine(Request request, string hostName, MachineStatus status = MachineStatus.Pending, ReportedMachineId reported = ReportedMachineId.OurId) =>
         Machine.Provision(
             MachineId.New(),
             request.Id,
@@ -68,7 +68,8 @@ public abstract partial class StoreContractTests : IAsyncLifetime
                 "i-" + Guid.NewGuid().ToString("N")[..12], hostName, "10.0.0.7", hostName.Length > 0 ? "203.0.113.7" : null, Clock.GetUtcNow().AddSeconds(-5), status,
                 new Dictionary<string, string> { ["pid"] = "4242", ["started"] = "2025-01-01T08:00:00Z" }, "t3.medium", "spot", null,
                 new Dictionary<string, string> { ["team"] = "hpc", ["quote"] = "\"x\"" }),
-            Clock);
+            Clock,
+            reported);
 
     /// <summary>Moves the clock on one second, so the next sample is strictly newer.</summary>
     protected void Tick() => Clock.Advance(TimeSpan.FromSeconds(1));
