@@ -8,7 +8,7 @@ using Npgsql;
 namespace HostFactory.Storage.Postgres.Rows;
 
 /// <summary>
-/// <c>machines</c>: every field a column, the provider's data and tags as <c>jsonb</c> objects, and <c>host_key</c>: the host
+/// <c>machines</c>: every field a column, the provider's data and tags as <c>json</c> objects, and <c>host_key</c>: the host
 /// name's <see cref="HostNames.Key"/> (null when blank), which the host-name lookup searches.
 /// </summary>
 internal sealed class MachineRows() : RowMapping<MachineSnapshot>(

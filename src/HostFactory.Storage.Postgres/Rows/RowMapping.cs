@@ -78,9 +78,9 @@ internal abstract class RowMapping<TSnapshot>
     public static void AddTime(NpgsqlParameterCollection parameters, DateTimeOffset? value) =>
         Add(parameters, value?.ToUniversalTime());
 
-    /// <summary>Adds a <c>jsonb</c> parameter from JSON text.</summary>
+    /// <summary>Adds a <c>json</c> parameter from JSON text (<c>json</c> rather than <c>jsonb</c>: it keeps the text, keys in their order).</summary>
     public static void AddJson(NpgsqlParameterCollection parameters, string json) =>
-        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = json });
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Json, Value = json });
 
     /// <summary>A nullable text column.</summary>
     public static string? Text(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);

@@ -5,7 +5,7 @@ using Npgsql;
 namespace HostFactory.Storage.Postgres.Rows;
 
 /// <summary>
-/// <c>templates</c>: the well-known attributes as columns, extras and provider settings as <c>jsonb</c>. A deleted
+/// <c>templates</c>: the well-known attributes as columns, extras and provider settings as <c>json</c>. A deleted
 /// template keeps its row with <c>deleted_at</c> set, so one re-created under its id continues its version sequence.
 /// </summary>
 internal sealed class TemplateRows() : RowMapping<TemplateSnapshot>(
