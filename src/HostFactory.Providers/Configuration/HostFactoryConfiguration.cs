@@ -6,7 +6,7 @@ namespace HostFactory.Providers.Configuration;
 /// Reads <c>hostfactory.json</c> through Microsoft.Extensions.Configuration. Its shape:
 /// <code>
 /// { "hostFactory": {
-///     "storage":   { "dataDirectory": "data" },
+///     "storage":   { "dataDirectory": "data" },          // or { "kind": "postgres", "connectionString": "Host=db;…" }
 ///     "logging":   { "minimumLevel": "Information" },
 ///     "providers": [ { "name": "local", "type": "local-process", ... } ] } }
 /// </code>
