@@ -68,7 +68,7 @@ public sealed partial class PostgresServerAndCliTests
         }
     }
 
-    [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
+    [GeneratedRegex(@"(?:Now listening on: |listening on )(http://127\.0\.0\.1:\d+)")]
     private static partial Regex ListeningOn();
 
     /// <summary><c>dotnet server/HostFactory.Server.dll</c> on a free loopback port; stopped with SIGTERM on dispose.</summary>
