@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net;
-using System.Security.Cryptography;
 using HostFactory.Domain.Machines;
 using HostFactory.Domain.Providers;
+using HostFactory.Domain.Requests;
 using HostFactory.Domain.Templates;
 using HostFactory.Providers.Abstractions;
 using Microsoft.Extensions.Logging;
@@ -15,6 +15,10 @@ namespace HostFactory.Providers.LocalProcess;
 /// appended to files in its folder, so it outlives the process that provisioned it. Linux only: it reads
 /// <c>/proc</c>. Template settings: <c>command</c> (required), <c>workingDirectory</c> (relative to the
 /// configuration file's directory; default: the machine's own folder), <c>environment</c>.
+/// Provisioning is idempotent by key: each machine's record (<see cref="MachineRecords"/>) carries the key of the call
+/// that made it, written before the machine starts, and calls with one key run one at a time across processes
+/// (<see cref="ProvisionKeyLock"/>); a repeat answers with the machines the key started and starts none.
+/// <see cref="ListHeldAsync"/> lists the running, unreleased machines from the same records.
 /// </summary>
 [MachineProvider(BuiltInTypeName, OptionsType = typeof(LocalProcessProviderOptions))]
 public sealed class LocalProcessMachineProvider : IMachineProvider
@@ -22,19 +26,13 @@ public sealed class LocalProcessMachineProvider : IMachineProvider
     /// <summary>The provider type name.</summary>
     public const string BuiltInTypeName = "local-process";
 
-    // The launcher shell backgrounds a session leader that writes its own pid before exec'ing the command,
-    // so the pid is the command's whether or not setsid had to fork. The pid file appears atomically (mv).
-    private const string LauncherScript =
-        "out=$1; err=$2; pidfile=$3; shift 3; "
-        + "setsid /bin/sh -c 'echo $$ > \"$0.tmp\" && mv \"$0.tmp\" \"$0\" && exec \"$@\"' \"$pidfile\" \"$@\" </dev/null >>\"$out\" 2>>\"$err\" &";
-
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
-    private static readonly TimeSpan PidFileWait = TimeSpan.FromSeconds(5);
 
     private readonly ProviderContext _context;
     private readonly LocalProcessProviderOptions _options;
     private readonly ILogger _logger;
-    private readonly string _machinesDirectory;
+    private readonly MachineRecords _records;
+    private readonly MachineLauncher _launcher;
     private readonly string _hostName;
 
     /// <summary>Creates the provider for one configured instance.</summary>
@@ -51,7 +49,8 @@ public sealed class LocalProcessMachineProvider : IMachineProvider
         _context = context;
         _options = options;
         _logger = context.LoggerFactory.CreateLogger<LocalProcessMachineProvider>();
-        _machinesDirectory = Path.Combine(context.StateDirectory, "machines");
+        _records = new MachineRecords(Path.Combine(context.StateDirectory, "machines"));
+        _launcher = new MachineLauncher(_records);
         _hostName = options.HostName ?? Dns.GetHostName();
     }
 
@@ -79,6 +78,17 @@ public sealed class LocalProcessMachineProvider : IMachineProvider
             return ProvisionResult.Failure($"Template '{settings.TemplateId}' command '{command[0]}' is not an executable file or a program on PATH.");
         }
 
+        // One call per key at a time, across processes: a repeat waits for the first, then finds what it made.
+        using var keyLock = await ProvisionKeyLock.AcquireAsync(_context, request.Key, cancellationToken);
+        var earlier = await _launcher.StartedUnderAsync(request.Key, cancellationToken);
+        if (earlier.Count > 0)
+        {
+            var held = earlier.Where(IsHeld).Select(m => ToMachine(m.Record, m.Id)).ToArray();
+            return held.Length >= request.Count
+                ? ProvisionResult.Success(held)
+                : ProvisionResult.Partial(held, $"Key {request.Key} already started {earlier.Count} machine(s), of which {held.Length} still run; no more are made under it.");
+        }
+
         var made = new List<ProvisionedMachine>(request.Count);
         for (var i = 0; i < request.Count; i++)
         {
@@ -102,6 +112,18 @@ public sealed class LocalProcessMachineProvider : IMachineProvider
         }
 
         return ProvisionResult.Success(made);
+    }
+
+    /// <inheritdoc/>
+    public Task<HeldMachines> ListHeldAsync(RequestId? requestId, CancellationToken cancellationToken)
+    {
+        // Only started machines: a record still starting belongs to a call in progress, which reports it itself.
+        IReadOnlyList<HeldMachine> held = _records.Read(key => requestId is not { } wanted || key.RequestId == wanted)
+            .Select(record => (Record: record, Started: record.TryReadProcess(out var id), Id: id))
+            .Where(m => m.Started && IsHeld((m.Record, m.Id)))
+            .Select(m => new HeldMachine(m.Record.Key, ToMachine(m.Record, m.Id)))
+            .ToArray();
+        return Task.FromResult(HeldMachines.Found(held));
     }
 
     /// <inheritdoc/>
@@ -132,7 +154,7 @@ public sealed class LocalProcessMachineProvider : IMachineProvider
                 continue;
             }
 
-            MarkReleased(id);
+            _records.MarkReleased(id, _context.TimeProvider.GetUtcNow());
             if (ProcFs.Signal(id.Pid, id.StartTime, ProcFs.SigTerm))
             {
                 LocalProcessLog.Terminating(_logger, id.Pid);
@@ -175,7 +197,7 @@ public sealed class LocalProcessMachineProvider : IMachineProvider
             // A process that died without being released is a machine lost outside Host Factory.
             if (LocalProcessMachineId.TryParse(machine.ProviderMachineId, out var id)
                 && !ProcFs.IsAlive(id.Pid, id.StartTime)
-                && !File.Exists(ReleasedMarker(id)))
+                && _records.ReleasedAt(id) is null)
             {
                 reclaimed.Add(new ReclaimedMachine(machine.ProviderMachineId, machine.HostName, 0));
             }
@@ -234,69 +256,30 @@ public sealed class LocalProcessMachineProvider : IMachineProvider
         IReadOnlyDictionary<string, string>? environment,
         CancellationToken cancellationToken)
     {
-        var shortId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
-        var directory = Path.Combine(_machinesDirectory, shortId);
-        Directory.CreateDirectory(directory);
-        var hostName = $"{_hostName}-{shortId}";
-        var pidFile = Path.Combine(directory, "pid");
-
-        var variables = new Dictionary<string, string>(environment ?? new Dictionary<string, string>(), StringComparer.Ordinal)
-        {
-            ["HOSTFACTORY_MACHINE_NAME"] = hostName,
-            ["HOSTFACTORY_REQUEST_ID"] = request.RequestId.ToString(),
-            ["HOSTFACTORY_TEMPLATE_ID"] = request.Template.Id.Value,
-        };
-        string[] argv = ["/bin/sh", "-c", LauncherScript, "hostfactory-launch", Path.Combine(directory, "stdout.log"), Path.Combine(directory, "stderr.log"), pidFile, .. command];
-        var launched = await ExternalCommand.RunAsync(argv, null, TimeSpan.FromSeconds(10), cancellationToken, workingDirectory ?? directory, variables);
-        if (launched.ExitCode != 0)
-        {
-            throw new MachineProviderException($"the launcher shell exited with code {launched.ExitCode}: {launched.StandardErrorTail(500)}");
-        }
-
-        var pid = await ReadPidAsync(pidFile, cancellationToken);
-        if (!ProcFs.TryRead(pid, out var stat))
-        {
-            throw new MachineProviderException($"process {pid} exited at once; see {Path.Combine(directory, "stderr.log")}: {ReadTail(Path.Combine(directory, "stderr.log"))}");
-        }
-
-        var id = new LocalProcessMachineId(shortId, pid, stat.StartTime);
-        LocalProcessLog.Started(_logger, hostName, pid, request.RequestId.ToString());
-        return new ProvisionedMachine(
-            id.ToString(),
-            hostName,
-            _options.IpAddress,
-            PublicIpAddress: null,
-            _context.TimeProvider.GetUtcNow(),
-            MachineStatus.Running,
-            new Dictionary<string, string>(StringComparer.Ordinal)
-            {
-                ["pid"] = pid.ToString(CultureInfo.InvariantCulture),
-                ["startTime"] = stat.StartTime.ToString(CultureInfo.InvariantCulture),
-                ["directory"] = directory,
-            },
-            InstanceType: "local-process",
-            CloudHostId: id.ToString());
+        var (record, id) = await _launcher.StartAsync(request, _hostName, _context.TimeProvider.GetUtcNow(), command, workingDirectory, environment, cancellationToken);
+        LocalProcessLog.Started(_logger, record.HostName, id.Pid, request.RequestId.ToString());
+        return ToMachine(record, id);
     }
 
-    private static async Task<int> ReadPidAsync(string pidFile, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + PidFileWait;
-        while (true)
+    /// <summary>Still this instance's: the process runs and no release began.</summary>
+    private bool IsHeld((MachineRecord Record, LocalProcessMachineId Id) machine) =>
+        ProcFs.IsAlive(machine.Id.Pid, machine.Id.StartTime) && _records.ReleasedAt(machine.Id) is null;
+
+    private ProvisionedMachine ToMachine(MachineRecord record, LocalProcessMachineId id) => new(
+        id.ToString(),
+        record.HostName,
+        _options.IpAddress,
+        PublicIpAddress: null,
+        record.LaunchedAt,
+        MachineStatus.Running,
+        new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            if (File.Exists(pidFile)
-                && int.TryParse(await File.ReadAllTextAsync(pidFile, cancellationToken), NumberStyles.AllowTrailingWhite, CultureInfo.InvariantCulture, out var pid))
-            {
-                return pid;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"the machine process did not write {pidFile} within {PidFileWait.TotalSeconds} s");
-            }
-
-            await Task.Delay(PollInterval, cancellationToken);
-        }
-    }
+            ["pid"] = id.Pid.ToString(CultureInfo.InvariantCulture),
+            ["startTime"] = id.StartTime.ToString(CultureInfo.InvariantCulture),
+            ["directory"] = record.Directory,
+        },
+        InstanceType: "local-process",
+        CloudHostId: id.ToString());
 
     private MachineObservation Describe(ProviderMachine machine)
     {
@@ -305,7 +288,7 @@ public sealed class LocalProcessMachineProvider : IMachineProvider
             return new MachineObservation(machine.ProviderMachineId, MachineStatus.Terminated, "Not a local-process machine id; nothing to observe.");
         }
 
-        var released = ReleasedAt(id);
+        var released = _records.ReleasedAt(id);
         if (ProcFs.IsAlive(id.Pid, id.StartTime))
         {
             if (released is null)
@@ -325,7 +308,7 @@ public sealed class LocalProcessMachineProvider : IMachineProvider
 
         return released is not null
             ? new MachineObservation(machine.ProviderMachineId, MachineStatus.Terminated, "Released.")
-            : new MachineObservation(machine.ProviderMachineId, MachineStatus.Terminated, $"Process {id.Pid} exited without being released. {ReadTail(Path.Combine(_machinesDirectory, id.ShortId, "stderr.log"))}".TrimEnd());
+            : new MachineObservation(machine.ProviderMachineId, MachineStatus.Terminated, $"Process {id.Pid} exited without being released. {MachineRecords.Tail(_records.StandardErrorLog(id.ShortId))}".TrimEnd());
     }
 
     private async Task<IReadOnlyList<LocalProcessMachineId>> WaitForExitAsync(IReadOnlyList<LocalProcessMachineId> ids, TimeSpan within, CancellationToken cancellationToken)
@@ -344,39 +327,6 @@ public sealed class LocalProcessMachineProvider : IMachineProvider
         }
 
         return alive;
-    }
-
-    private void MarkReleased(LocalProcessMachineId id)
-    {
-        var marker = ReleasedMarker(id);
-        if (!File.Exists(marker))
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(marker)!);
-            File.WriteAllText(marker, _context.TimeProvider.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
-        }
-    }
-
-    private DateTimeOffset? ReleasedAt(LocalProcessMachineId id)
-    {
-        var marker = ReleasedMarker(id);
-        return File.Exists(marker)
-            && DateTimeOffset.TryParse(File.ReadAllText(marker), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at)
-            ? at
-            : null;
-    }
-
-    private string ReleasedMarker(LocalProcessMachineId id) => Path.Combine(_machinesDirectory, id.ShortId, "released");
-
-    private static string ReadTail(string path)
-    {
-        try
-        {
-            return File.Exists(path) ? ExternalCommand.Tail(File.ReadAllText(path), 300) : string.Empty;
-        }
-        catch (IOException)
-        {
-            return string.Empty;
-        }
     }
 
     private static string? FindProgram(string program)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using System.Text;
 
 namespace HostFactory.Providers.LocalProcess;
 
@@ -68,6 +69,40 @@ internal static partial class ProcFs
 
         var target = stat.ProcessGroup == pid ? -pid : pid;
         return Kill(target, signal) == 0 || Kill(pid, signal) == 0;
+    }
+
+    /// <summary>True when a live process has <paramref name="text"/> as one of its command-line arguments.</summary>
+    public static bool AnyCommandLineHolds(string text)
+    {
+        var wanted = Encoding.UTF8.GetBytes(text);
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                continue;
+            }
+
+            byte[] commandLine;
+            try
+            {
+                commandLine = File.ReadAllBytes(Path.Combine(directory, "cmdline"));
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            // Arguments are NUL-separated; a match must be a whole argument.
+            foreach (var argument in commandLine.AsSpan().Split((byte)0))
+            {
+                if (commandLine.AsSpan(argument).SequenceEqual(wanted) && TryRead(pid, out var stat) && !stat.IsDead)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]

@@ -8,7 +8,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 // Usage: worker <hostfactory.json> <work dir> <instance> <operation> [arguments]
-//   provision <templates.json> <templateId> <count> [go-file]   (waits for go-file to exist before provisioning)
+//   provision <templates.json> <templateId> <count> [go-file|-] [key]
+//       (waits for go-file to exist before provisioning; provisions under key, a new request's attempt 0 by default)
 //   describe|release|reclaimed <machines.json>                   ([{ "id", "host", "data" }])
 // Prints one JSON document on stdout; exit 0 on success, 1 with the error on stderr.
 try
@@ -31,7 +32,7 @@ try
     {
         case "provision":
             var template = TemplateFile.Load(args[4], TimeProvider.System).Single(t => t.Id.Value == args[5]).ToSnapshot();
-            if (args.Length > 7)
+            if (args.Length > 7 && args[7] != "-")
             {
                 while (!File.Exists(args[7]))
                 {
@@ -39,7 +40,10 @@ try
                 }
             }
 
-            var result = await provider.ProvisionAsync(new ProvisionRequest(new ProvisionKey(RequestId.NewAcquire(), 0), template, int.Parse(args[6], System.Globalization.CultureInfo.InvariantCulture)), CancellationToken.None);
+            var key = args.Length > 8
+                ? (ProvisionKey.TryParse(args[8], out var given) ? given : throw new ArgumentException($"'{args[8]}' is not a provision key."))
+                : new ProvisionKey(RequestId.NewAcquire(), 0);
+            var result = await provider.ProvisionAsync(new ProvisionRequest(key, template, int.Parse(args[6], System.Globalization.CultureInfo.InvariantCulture)), CancellationToken.None);
             answer = new { machines = result.Machines.Select(m => new { id = m.ProviderMachineId, host = m.HostName, ip = m.PrivateIpAddress, data = m.ProviderData }), error = result.Error };
             break;
         default:

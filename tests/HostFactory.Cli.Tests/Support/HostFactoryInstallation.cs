@@ -196,7 +196,8 @@ public sealed class HostFactoryInstallation : IAsyncDisposable
         var live = new List<int>();
         foreach (var pidFile in Directory.EnumerateFiles(machines, "pid", SearchOption.AllDirectories))
         {
-            if (int.TryParse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture, out var pid) && IsMachineProcess(pid, Path.GetDirectoryName(pidFile)!))
+            // "<pid> <start time>", as the machine's launcher writes it.
+            if (int.TryParse(File.ReadAllText(pidFile).Split(' ')[0].Trim(), CultureInfo.InvariantCulture, out var pid) && IsMachineProcess(pid, Path.GetDirectoryName(pidFile)!))
             {
                 live.Add(pid);
             }

@@ -86,6 +86,36 @@ public static class Processes
         return true;
     }
 
+    /// <summary>Waits until no live process has an argument containing <paramref name="text"/> (a launcher still at work); false when one still does after <paramref name="within"/>.</summary>
+    public static async Task<bool> WaitUntilNoneMentionsAsync(string text, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (Directory.EnumerateDirectories("/proc").Any(d => int.TryParse(Path.GetFileName(d), out var pid) && IsRunning(pid) && CommandLine(pid).Contains(text, StringComparison.Ordinal)))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(25);
+        }
+
+        return true;
+    }
+
+    /// <summary>The process's arguments, NUL-separated; empty when it is gone.</summary>
+    public static string CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline");
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return string.Empty;
+        }
+    }
+
     /// <summary>Kills the process group led by <paramref name="pid"/> (our machines lead theirs), ignoring the already gone.</summary>
     public static void KillGroup(int pid)
     {
