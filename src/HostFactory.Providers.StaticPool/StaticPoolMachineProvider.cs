@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using HostFactory.Domain.Machines;
 using HostFactory.Domain.Providers;
+using HostFactory.Domain.Requests;
 using HostFactory.Domain.Templates;
 using HostFactory.Providers.Abstractions;
 using Microsoft.Extensions.Logging;
@@ -13,6 +14,11 @@ namespace HostFactory.Providers.StaticPool;
 /// optional release command and frees the lease. Leases live in the instance's state directory, changed
 /// only under an OS file lock, so concurrent Host Factory processes never lease one host twice.
 /// The provider machine id is <c>&lt;lease id&gt;@&lt;host&gt;</c>: a host leased again gets a new id.
+/// Provisioning is idempotent by key: each lease carries the key of the call that made it, and calls with one key run
+/// one at a time across processes (<see cref="ProvisionKeyLock"/>); a repeat answers with the key's leases, first
+/// running the lease command of those a dead call left preparing, and leases nothing more. A lease stays preparing
+/// until its lease command succeeded; describing one that no call is preparing runs its lease command.
+/// <see cref="ListHeldAsync"/> lists the leases.
 /// </summary>
 [MachineProvider(BuiltInTypeName, OptionsType = typeof(StaticPoolProviderOptions))]
 public sealed class StaticPoolMachineProvider : IMachineProvider
@@ -59,9 +65,23 @@ public sealed class StaticPoolMachineProvider : IMachineProvider
             return ProvisionResult.Failure(exception.Message);
         }
 
+        // One call per key at a time, across processes: a repeat waits for the first, then finds what it leased.
+        using var keyLock = await ProvisionKeyLock.AcquireAsync(_context, request.Key, cancellationToken);
+        var earlier = _leases.Read().Leases.Where(l => l.Key == request.Key.Value).ToArray();
+        if (earlier.Length > 0)
+        {
+            // A call under this key leased these hosts and died, or its answer was lost: finish it, lease no more.
+            var (prepared, problems) = await PrepareAsync(earlier.Where(static l => l.Preparing).ToArray(), cancellationToken);
+            var held = earlier.Where(static l => !l.Preparing).Select(l => ToMachine(l)).Concat(prepared).ToArray();
+            return held.Length >= request.Count && problems.Count == 0
+                ? ProvisionResult.Success(held)
+                : ProvisionResult.Partial(held, Explain([$"key {request.Key} already leased {earlier.Length} host(s), of which {held.Length} are held; no more are leased under it", .. problems]));
+        }
+
         var hosts = _inventory.Load();
         var matching = hosts.Where(h => wanted.All(w => h.Attributes.TryGetValue(w.Key, out var v) && v == w.Value)).ToArray();
         var now = _context.TimeProvider.GetUtcNow();
+        var preparing = _options.LeaseCommand is not null;
         var taken = await _leases.UpdateAsync(
             current =>
             {
@@ -69,35 +89,13 @@ public sealed class StaticPoolMachineProvider : IMachineProvider
                 var fresh = matching
                     .Where(h => !busy.Contains(h.Name))
                     .Take(request.Count)
-                    .Select(h => new Lease(NewLeaseId(), h.Name, h.IpAddress, request.RequestId.ToString(), request.Template.Id.Value, now))
+                    .Select(h => new Lease(NewLeaseId(), h.Name, h.IpAddress, request.RequestId.ToString(), request.Template.Id.Value, now, request.Key.Value, preparing))
                     .ToArray();
                 return (current with { Leases = [.. current.Leases, .. fresh] }, fresh);
             },
             cancellationToken);
 
-        var made = new List<ProvisionedMachine>(taken.Length);
-        var failures = new List<string>();
-        var failed = new List<Lease>();
-        foreach (var lease in taken)
-        {
-            if (await RunOperatorCommandAsync(_options.LeaseCommand, lease, cancellationToken) is { } problem)
-            {
-                failures.Add($"lease command for host '{lease.Host}' failed: {problem}");
-                failed.Add(lease);
-                continue;
-            }
-
-            StaticPoolLog.Leased(_logger, lease.Host, lease.LeaseId, lease.RequestId);
-            made.Add(ToMachine(lease));
-        }
-
-        if (failed.Count > 0)
-        {
-            // The host may be half set up; it goes back to the pool and the operator reads why in the message.
-            var ids = failed.Select(static l => l.LeaseId).ToHashSet(StringComparer.Ordinal);
-            await _leases.UpdateAsync(current => (current with { Leases = current.Leases.Where(l => !ids.Contains(l.LeaseId)).ToList() }, 0), CancellationToken.None);
-        }
-
+        var (made, failures) = await PrepareAsync(taken, cancellationToken);
         if (taken.Length < request.Count)
         {
             failures.Insert(0, $"only {taken.Length} of {request.Count} hosts were free ({matching.Length} of {hosts.Count} hosts match the template{(wanted.Count > 0 ? $"'s hostAttributes {string.Join(", ", wanted.Select(static w => $"{w.Key}={w.Value}"))}" : string.Empty)})");
@@ -108,21 +106,37 @@ public sealed class StaticPoolMachineProvider : IMachineProvider
             return ProvisionResult.Success(made);
         }
 
-        var message = $"Pool '{_context.InstanceName}': {string.Join("; ", failures.Select(static f => f.TrimEnd('.')))}.";
+        var message = Explain(failures);
         return made.Count == 0 ? ProvisionResult.Failure(message) : ProvisionResult.Partial(made, message);
     }
 
     /// <inheritdoc/>
-    public Task<IReadOnlyList<MachineObservation>> DescribeAsync(IReadOnlyList<ProviderMachine> machines, CancellationToken cancellationToken)
+    public Task<HeldMachines> ListHeldAsync(RequestId? requestId, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<HeldMachine> held = _leases.Read().Leases
+            .Select(l => (Lease: l, Parsed: ProvisionKey.TryParse(l.Key, out var key), Key: key))
+            .Where(l => l.Parsed && (requestId is not { } wanted || l.Key.RequestId == wanted))
+            .Select(l => new HeldMachine(l.Key, ToMachine(l.Lease)))
+            .ToArray();
+        return Task.FromResult(HeldMachines.Found(held));
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<MachineObservation>> DescribeAsync(IReadOnlyList<ProviderMachine> machines, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(machines);
         var leases = _leases.Read().Leases.ToDictionary(static l => l.LeaseId, StringComparer.Ordinal);
-        IReadOnlyList<MachineObservation> observations = machines
-            .Select(m => LeaseIdOf(m.ProviderMachineId) is { } id && leases.TryGetValue(id, out var lease)
-                ? new MachineObservation(m.ProviderMachineId, MachineStatus.Running, null, lease.Host, lease.IpAddress)
-                : new MachineObservation(m.ProviderMachineId, MachineStatus.Terminated, "The lease has ended; the host is back in the pool."))
-            .ToArray();
-        return Task.FromResult(observations);
+        var observations = new List<MachineObservation>(machines.Count);
+        foreach (var machine in machines)
+        {
+            observations.Add(LeaseIdOf(machine.ProviderMachineId) is { } id && leases.TryGetValue(id, out var lease)
+                ? lease.Preparing
+                    ? await FinishPreparingAsync(machine.ProviderMachineId, lease, cancellationToken)
+                    : new MachineObservation(machine.ProviderMachineId, MachineStatus.Running, null, lease.Host, lease.IpAddress)
+                : new MachineObservation(machine.ProviderMachineId, MachineStatus.Terminated, "The lease has ended; the host is back in the pool."));
+        }
+
+        return observations;
     }
 
     /// <inheritdoc/>
@@ -200,6 +214,81 @@ public sealed class StaticPoolMachineProvider : IMachineProvider
         return Task.FromResult<IReadOnlyList<string>>(problems);
     }
 
+    /// <summary>
+    /// Runs the lease command of each lease still preparing (fresh ones, or those of a call that died) and records each
+    /// outcome as it comes, so a command that succeeded is never run again: the lease is prepared; one whose command
+    /// failed or was cut short is given back to the pool (the host may be half set up; the problem says why).
+    /// </summary>
+    private async Task<(List<ProvisionedMachine> Made, List<string> Problems)> PrepareAsync(IReadOnlyList<Lease> leases, CancellationToken cancellationToken)
+    {
+        var made = new List<ProvisionedMachine>(leases.Count);
+        var problems = new List<string>();
+        foreach (var lease in leases)
+        {
+            string? problem;
+            try
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                problem = await RunOperatorCommandAsync(lease.Preparing ? _options.LeaseCommand : null, lease, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                problem = "cancelled before it finished";
+            }
+
+            if (lease.Preparing || problem is not null)
+            {
+                await _leases.UpdateAsync(
+                    current => (current with
+                    {
+                        Leases = problem is null
+                            ? current.Leases.ConvertAll(l => l.LeaseId == lease.LeaseId ? l with { Preparing = false } : l)
+                            : current.Leases.Where(l => l.LeaseId != lease.LeaseId).ToList(),
+                    }, 0),
+                    CancellationToken.None);
+            }
+
+            if (problem is not null)
+            {
+                problems.Add($"lease command for host '{lease.Host}' failed: {problem}");
+                continue;
+            }
+
+            StaticPoolLog.Leased(_logger, lease.Host, lease.LeaseId, lease.RequestId);
+            made.Add(ToMachine(lease with { Preparing = false }));
+        }
+
+        return (made, problems);
+    }
+
+    /// <summary>
+    /// A lease still preparing whose call died: when no call holds its key, its lease command is run now (the host is
+    /// running once it succeeds, back in the pool if it fails); while a call holds the key, the host is pending.
+    /// </summary>
+    private async Task<MachineObservation> FinishPreparingAsync(string providerMachineId, Lease lease, CancellationToken cancellationToken)
+    {
+        using var keyLock = ProvisionKey.TryParse(lease.Key, out var key) ? ProvisionKeyLock.TryAcquire(_context, key) : null;
+        if (keyLock is null)
+        {
+            return new MachineObservation(providerMachineId, MachineStatus.Pending, "The lease command is running.");
+        }
+
+        // Read again under the key's lock: the call that held it may have just finished.
+        var current = _leases.Read().Leases.FirstOrDefault(l => l.LeaseId == lease.LeaseId);
+        if (current is null)
+        {
+            return new MachineObservation(providerMachineId, MachineStatus.Terminated, "The lease has ended; the host is back in the pool.");
+        }
+
+        var (made, problems) = await PrepareAsync([current], cancellationToken);
+        return made.Count == 1
+            ? new MachineObservation(providerMachineId, MachineStatus.Running, "The lease command of an interrupted call was run again.", current.Host, current.IpAddress)
+            : new MachineObservation(providerMachineId, MachineStatus.Failed, $"The host went back to the pool: {string.Join("; ", problems)}.");
+    }
+
+    private string Explain(IEnumerable<string> failures) =>
+        $"Pool '{_context.InstanceName}': {string.Join("; ", failures.Select(static f => f.TrimEnd('.')))}.";
+
     private async Task<string?> RunOperatorCommandAsync(List<string>? command, Lease lease, CancellationToken cancellationToken)
     {
         if (command is null)
@@ -240,7 +329,7 @@ public sealed class StaticPoolMachineProvider : IMachineProvider
         lease.IpAddress,
         PublicIpAddress: null,
         lease.LeasedAt,
-        MachineStatus.Running,
+        lease.Preparing ? MachineStatus.Pending : MachineStatus.Running,
         new Dictionary<string, string>(StringComparer.Ordinal) { ["leaseId"] = lease.LeaseId, ["pool"] = _context.InstanceName },
         InstanceType: "static-pool",
         CloudHostId: lease.Host);
