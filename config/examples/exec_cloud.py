@@ -2,8 +2,12 @@
 """A simulated cloud for HostFactory's exec provider (see docs/providers.md, "exec").
 
 HostFactory runs:  python3 exec_cloud.py <operation>   with one JSON request on stdin,
-and reads one JSON answer on stdout. Operations: provision, describe, release, reclaimed, validate.
-Exit 0: the answer is on stdout. Exit 2: the request was wrong ({"message": ...} on stdout).
+and reads one JSON answer on stdout. Operations: provision, describe, release, reclaimed, validate,
+and the optional held. Exit 0: the answer is on stdout. Exit 2: the request was wrong ({"message": ...} on stdout).
+
+Provisioning honours the request's idempotency key ("key"): each instance records the key it was made
+under, and a provision under a key that already made instances answers with those (the live ones) and
+makes none, as a cloud's client token does. "held" lists the live instances with their keys.
 
 "Instances" are JSON files in <state>/cloud/, where <state> is the provider instance's state
 directory (HOSTFACTORY_PROVIDER_STATE_DIR, or "provider.stateDirectory" of the request).
@@ -13,7 +17,8 @@ Operator commands (simulate the cloud taking an instance back, e.g. a spot recla
   python3 exec_cloud.py --state DIR reclaim <instance-id> [grace-seconds]
   python3 exec_cloud.py --state DIR list
 Template settings read: imageId (required), instanceType, bootSeconds (seconds in "pending"),
-capacity (how many live instances the simulated cloud holds, default 100), instanceTags ("k=v;k2=v2").
+capacity (how many live instances the simulated cloud holds, default 100), instanceTags ("k=v;k2=v2"),
+apiDelaySeconds (how long the simulated cloud API takes to make each instance and to answer, default 0).
 """
 import fcntl
 import hashlib
@@ -83,7 +88,7 @@ def validate(template):
     errors = []
     if not isinstance(settings.get("imageId"), str) or not settings.get("imageId"):
         errors.append(f"Template '{template.get('templateId')}' needs an 'imageId' string.")
-    for key in ("bootSeconds", "capacity"):
+    for key in ("bootSeconds", "capacity", "apiDelaySeconds"):
         if key in settings and not isinstance(settings[key], (int, float)):
             errors.append(f"Template '{template.get('templateId')}' setting '{key}' must be a number.")
     return errors
@@ -97,46 +102,76 @@ def provision(request, directory):
     settings = template["settings"]
     count = int(request.get("count", 0))
     capacity = int(settings.get("capacity", 100))
-    made = []
+    delay = float(settings.get("apiDelaySeconds", 0))
+    key = request.get("key") or request.get("requestId")
     with Locked(directory):
-        live = sum(1 for i in instances(directory) if i["state"] != "terminated")
-        for _ in range(max(0, min(count, capacity - live))):
-            instance_id = "i-" + secrets.token_hex(6)
-            octets = hashlib.sha256(instance_id.encode()).digest()
-            instance = {
-                "id": instance_id,
-                "name": f"sim-{instance_id[2:10]}.cloud.internal",
-                "ip": f"10.{octets[0]}.{octets[1]}.{max(octets[2], 1)}",
-                "state": "pending",
-                "launchtime": int(time.time()),
-                "bootSeconds": float(settings.get("bootSeconds", 0)),
-                "imageId": settings["imageId"],
-                "requestId": request.get("requestId"),
-                "reclaimAt": None,
-            }
-            save(os.path.join(directory, instance_id + ".json"), instance)
-            made.append(instance)
-    answer = {
-        "machines": [
-            {
-                "machineId": i["id"],
-                "name": i["name"],
-                "privateIpAddress": i["ip"],
-                "publicIpAddress": None,
-                "status": status_of(i),
-                "launchtime": i["launchtime"],
-                "data": {"imageId": i["imageId"]},
-                "instanceType": settings.get("instanceType"),
-                "priceType": "ondemand",
-                "cloudHostId": i["id"],
-                "tags": tags_of(settings.get("instanceTags")),
-            }
-            for i in made
-        ]
-    }
-    if len(made) < count:
-        answer["message"] = f"The simulated cloud is at capacity ({capacity}): made {len(made)} of {count} instances."
+        earlier = [i for i in instances(directory) if i.get("key") == key]
+        if earlier:
+            # A call under this key made these (it died, or its answer was lost): answer with them, make none.
+            made = [i for i in earlier if i["state"] != "terminated"]
+            message = None if len(made) >= count else f"Key {key} already made {len(earlier)} instance(s), {len(made)} of them live; no more are made under it."
+        else:
+            made = []
+            live = sum(1 for i in instances(directory) if i["state"] != "terminated")
+            for _ in range(max(0, min(count, capacity - live))):
+                time.sleep(delay)
+                made.append(launch(settings, request, key, directory))
+            message = None if len(made) >= count else f"The simulated cloud is at capacity ({capacity}): made {len(made)} of {count} instances."
+        time.sleep(delay)
+    answer = {"machines": [machine_of(i) for i in made]}
+    if message is not None:
+        answer["message"] = message
     return answer
+
+
+def launch(settings, request, key, directory):
+    instance_id = "i-" + secrets.token_hex(6)
+    octets = hashlib.sha256(instance_id.encode()).digest()
+    instance = {
+        "id": instance_id,
+        "name": f"sim-{instance_id[2:10]}.cloud.internal",
+        "ip": f"10.{octets[0]}.{octets[1]}.{max(octets[2], 1)}",
+        "state": "pending",
+        "launchtime": int(time.time()),
+        "bootSeconds": float(settings.get("bootSeconds", 0)),
+        "imageId": settings["imageId"],
+        "instanceType": settings.get("instanceType"),
+        "tags": tags_of(settings.get("instanceTags")),
+        "requestId": request.get("requestId"),
+        "key": key,
+        "reclaimAt": None,
+    }
+    save(os.path.join(directory, instance_id + ".json"), instance)
+    return instance
+
+
+def machine_of(instance):
+    return {
+        "machineId": instance["id"],
+        "name": instance["name"],
+        "privateIpAddress": instance["ip"],
+        "publicIpAddress": None,
+        "status": status_of(instance),
+        "launchtime": instance["launchtime"],
+        "data": {"imageId": instance["imageId"]},
+        "instanceType": instance.get("instanceType"),
+        "priceType": "ondemand",
+        "cloudHostId": instance["id"],
+        "tags": instance.get("tags") or {},
+    }
+
+
+def held(request, directory):
+    wanted = request.get("requestId")
+    answer = []
+    for instance in instances(directory):
+        key = instance.get("key")
+        if instance["state"] == "terminated" or not key:
+            continue
+        if wanted is not None and key.split(".")[0] != wanted:
+            continue
+        answer.append(dict(machine_of(instance), key=key))
+    return {"machines": answer}
 
 
 def status_of(instance):
@@ -217,8 +252,8 @@ def main():
     if len(arguments) >= 2 and arguments[0] == "--state":
         state, arguments = arguments[1], arguments[2:]
     if not arguments:
-        fail("usage: exec_cloud.py [--state DIR] provision|describe|release|reclaimed|validate < request.json")
-    operations = {"provision": provision, "describe": describe, "release": release, "reclaimed": reclaimed}
+        fail("usage: exec_cloud.py [--state DIR] provision|describe|release|reclaimed|validate|held < request.json")
+    operations = {"provision": provision, "describe": describe, "release": release, "reclaimed": reclaimed, "held": held}
     if arguments[0] in ("list", "reclaim"):
         if not state:
             fail("--state DIR is required for operator commands")

@@ -3,10 +3,10 @@ using System.Text.Json.Serialization;
 
 namespace HostFactory.Providers.Exec;
 
-/// <summary>The answer to <c>provision</c>.</summary>
+/// <summary>The answer to <c>provision</c>, and to <c>held</c> (whose <c>message</c> is ignored).</summary>
 internal sealed record ProvisionAnswer(List<ProvisionedAnswer?>? Machines, string? Message);
 
-/// <summary>One machine made.</summary>
+/// <summary>One machine made (provision), or held (held: then with the key it was made under).</summary>
 internal sealed record ProvisionedAnswer(
     string? MachineId,
     string? Name,
@@ -18,7 +18,8 @@ internal sealed record ProvisionedAnswer(
     string? InstanceType,
     string? PriceType,
     string? CloudHostId,
-    Dictionary<string, string>? Tags);
+    Dictionary<string, string>? Tags,
+    string? Key = null);
 
 /// <summary>The answer to <c>describe</c>.</summary>
 internal sealed record DescribeAnswer(List<ObservedAnswer?>? Machines);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using HostFactory.Domain.Machines;
 using HostFactory.Domain.Providers;
+using HostFactory.Domain.Requests;
 using HostFactory.Domain.Templates;
 using HostFactory.Providers.Abstractions;
 using Microsoft.Extensions.Logging;
@@ -14,6 +15,8 @@ namespace HostFactory.Providers.Exec;
 /// from stdout. Exit code 0 means the answer is on stdout; 75 (EX_TEMPFAIL) means "try again" and is
 /// retried by the host; any other code is a provider error carrying the program's message or stderr tail.
 /// Invalid JSON is reported as such. The program's whole process tree is killed when it outlives the timeout.
+/// A provision carries its idempotency key (<c>key</c> on stdin, <c>HOSTFACTORY_PROVISION_KEY</c> in the environment),
+/// which the program should honour; the optional <c>held</c> operation lists what the program holds.
 /// </summary>
 [MachineProvider(BuiltInTypeName, OptionsType = typeof(ExecProviderOptions))]
 public sealed class ExecMachineProvider : IMachineProvider
@@ -61,12 +64,13 @@ public sealed class ExecMachineProvider : IMachineProvider
         ProvisionAnswer answer;
         try
         {
-            answer = await RunAsync(ExecOperations.Provision, ExecRequests.Provision(_context, request), ExecJsonContext.Default.ProvisionAnswer, cancellationToken);
+            answer = await RunAsync(ExecOperations.Provision, ExecRequests.Provision(_context, request), ExecJsonContext.Default.ProvisionAnswer, cancellationToken, request.Key);
         }
         catch (TimeoutException exception)
         {
-            // Not retried: the program may have made machines before it hung, and a second run would make more.
-            return ProvisionResult.Failure($"{exception.Message} Machines it may have made before that are unknown to HostFactory; check the provider.");
+            // Not retried: the program may have made machines before it hung. A program that honours the key answers a
+            // later call under it with those; one that does not would make more.
+            return ProvisionResult.Failure($"{exception.Message} Machines it may have made before that are unknown to HostFactory until a call under key {request.Key} or its 'held' operation reports them; check the provider.");
         }
         catch (TransientProviderException)
         {
@@ -106,6 +110,33 @@ public sealed class ExecMachineProvider : IMachineProvider
         return answer.Message is not null || made.Count < request.Count
             ? ProvisionResult.Partial(made, answer.Message ?? $"{Label(ExecOperations.Provision)} made {made.Count} of {request.Count} machines without saying why.")
             : ProvisionResult.Success(made);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Runs the optional <c>held</c> operation when the settings say the program implements it
+    /// (<see cref="ExecProviderOptions.ListHeld"/>); otherwise answers that the provider cannot list.
+    /// </remarks>
+    public async Task<HeldMachines> ListHeldAsync(RequestId? requestId, CancellationToken cancellationToken)
+    {
+        if (!_options.ListHeld)
+        {
+            return HeldMachines.NotSupported(
+                $"exec provider '{_context.InstanceName}': its program is not declared to implement the optional '{ExecOperations.Held}' operation (settings.listHeld).");
+        }
+
+        var answer = await RunAsync(ExecOperations.Held, ExecRequests.Held(_context, requestId), ExecJsonContext.Default.ProvisionAnswer, cancellationToken);
+        return HeldMachines.Found(Entries(ExecOperations.Held, answer.Machines, entry =>
+        {
+            if (!ProvisionKey.TryParse(entry.Key, out var key))
+            {
+                throw Invalid(ExecOperations.Held, $"machine '{entry.MachineId}' has the key '{entry.Key}', which is not a provision key HostFactory gave (req-… or req-….N)");
+            }
+
+            return ToMachine(entry, out var problem) is { } machine
+                ? new HeldMachine(key, machine)
+                : throw Invalid(ExecOperations.Held, $"machine '{entry.MachineId}' {problem}");
+        }));
     }
 
     /// <inheritdoc/>
@@ -176,7 +207,7 @@ public sealed class ExecMachineProvider : IMachineProvider
         return answer.Errors?.Where(static e => !string.IsNullOrWhiteSpace(e)).Select(static e => e!).ToArray() ?? [];
     }
 
-    private async Task<T> RunAsync<T>(string operation, string request, JsonTypeInfo<T> answerType, CancellationToken cancellationToken)
+    private async Task<T> RunAsync<T>(string operation, string request, JsonTypeInfo<T> answerType, CancellationToken cancellationToken, ProvisionKey? key = null)
         where T : class
     {
         string[] argv = [_program, .. _options.Arguments, operation];
@@ -186,6 +217,11 @@ public sealed class ExecMachineProvider : IMachineProvider
             ["HOSTFACTORY_PROVIDER_STATE_DIR"] = _context.StateDirectory,
             ["HOSTFACTORY_OPERATION"] = operation,
         };
+        if (key is { } provisionKey)
+        {
+            environment["HOSTFACTORY_PROVISION_KEY"] = provisionKey.Value;
+        }
+
         ExecLog.Running(_logger, _context.InstanceName, operation, _program);
         var result = await ExternalCommand.RunAsync(argv, request, TimeSpan.FromSeconds(_options.TimeoutSeconds), cancellationToken, _workingDirectory, environment);
         if (result.ExitCode != 0)

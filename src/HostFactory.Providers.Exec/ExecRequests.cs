@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using HostFactory.Domain.Providers;
+using HostFactory.Domain.Requests;
 using HostFactory.Domain.Templates;
 using HostFactory.Providers.Abstractions;
 
@@ -14,6 +15,7 @@ internal static class ExecRequests
         Write(context, ExecOperations.Provision, writer =>
         {
             writer.WriteString("requestId", request.RequestId.ToString());
+            writer.WriteString("key", request.Key.Value);
             writer.WriteNumber("count", request.Count);
             WriteTemplate(writer, request.Template);
         });
@@ -38,6 +40,19 @@ internal static class ExecRequests
             }
 
             writer.WriteEndArray();
+        });
+
+    public static string Held(ProviderContext context, RequestId? requestId) =>
+        Write(context, ExecOperations.Held, writer =>
+        {
+            if (requestId is { } id)
+            {
+                writer.WriteString("requestId", id.ToString());
+            }
+            else
+            {
+                writer.WriteNull("requestId");
+            }
         });
 
     public static string Validate(ProviderContext context, TemplateSnapshot template) =>
@@ -103,4 +118,5 @@ internal static class ExecOperations
     public const string Release = "release";
     public const string Reclaimed = "reclaimed";
     public const string Validate = "validate";
+    public const string Held = "held";
 }

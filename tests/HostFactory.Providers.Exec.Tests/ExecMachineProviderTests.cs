@@ -12,7 +12,8 @@ namespace HostFactory.Providers.Exec.Tests;
 
 public sealed class ExecMachineProviderTests : IDisposable
 {
-    private static readonly string ExampleScript = FindExample();
+    /// <summary>The shipped example program, config/examples/exec_cloud.py.</summary>
+    internal static readonly string ExampleScript = FindExample();
 
     private readonly TempDirectory _directory = new();
 
