@@ -240,6 +240,24 @@ public sealed class ProvisionRecoveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SyncRequests_WhenAReturnDiedAfterClaimingSomeMachinesBeforeAnyRelease_ClaimsTheRestAndReleasesEachOnce()
+    {
+        var (_, running) = await _host.RunningMachinesAsync(2);
+        var ret = Request.CreateReturn([.. running.Select(m => m.Id)], TimeSpan.FromMinutes(30), _host.Clock);
+        await _host.Requests.SaveAsync(ret, default);
+        var claimed = (await _host.Machines.FindAsync(running[0].Id, default))!;
+        claimed.BeginReturn(ret.Id, _host.Clock);
+        await _host.Machines.SaveAsync(claimed, default);
+
+        _host.Clock.Advance(CallLimit + Grace);
+        await _host.SyncAsync(ret.Id);
+
+        (await _host.Requests.GetAsync(ret.Id, default))!.Status.Should().Be(RequestStatus.Completed);
+        _host.Provider.ReleasedMachines.Select(m => m.ProviderMachineId).Should().BeEquivalentTo(running.Select(m => m.ProviderMachineId), "each machine is released once");
+        _host.Machines.All.Should().OnlyContain(m => m.Status == MachineStatus.Terminated && m.ReturnRequestId == ret.Id);
+    }
+
+    [Fact]
     public async Task RequestMachines_WhenARecoveryClaimedTheRequestWhileTheCallStillRan_LeavesItsMachinesToTheRecovery()
     {
         await _host.CreateTemplateAsync();
