@@ -19,6 +19,9 @@ internal sealed class ProtocolOperations(HostFactoryRuntime runtime)
     public const string TemplatesMessage = "Get available templates success.";
     public const string ReturnRequestsMessage = "Machines marked for return retrieved successfully.";
 
+    // The most pending requests one status call takes up (oldest first); any beyond wait for the next call.
+    private const int PendingSweepLimit = 1000;
+
     /// <summary><c>getAvailableTemplates</c>: imports the templates file when it changed, then lists the enabled templates.</summary>
     public async Task<TemplatesAnswer> GetAvailableTemplatesAsync(CancellationToken cancellationToken)
     {
@@ -52,8 +55,9 @@ internal sealed class ProtocolOperations(HostFactoryRuntime runtime)
     }
 
     /// <summary>
-    /// <c>getRequestStatus</c>: the asked requests that are unfinished are synced with their providers first, then
-    /// every asked id is answered from the store. When none is unfinished no provider is loaded at all.
+    /// <c>getRequestStatus</c>: the asked requests that are unfinished, and every pending request in the store, are
+    /// synced with their providers first, then every asked id is answered from the store. When there is none of either
+    /// no provider is loaded at all.
     /// </summary>
     public async Task<RequestStatusAnswer> GetRequestStatusAsync(IReadOnlyList<string> requestIds, CancellationToken cancellationToken) =>
         new((await SyncAndGetStatusAsync(requestIds, cancellationToken)).Select(ProtocolMapper.Request).ToList());
@@ -63,6 +67,12 @@ internal sealed class ProtocolOperations(HostFactoryRuntime runtime)
     {
         var entries = await runtime.Queries.ExecuteAsync(new GetRequestStatus(requestIds), cancellationToken);
         var unfinished = entries.Where(e => e.Found && e.Status == HostFactoryWords.Running).Select(e => e.RequestId).ToList();
+
+        // A call killed before it answered leaves a pending request whose id Host Factory never got, so it never asks
+        // about it: every status call takes those up too. The sync leaves one alone while its call can still be running,
+        // and recovers it (adopting what the provider made, or resuming a return) once it cannot.
+        var pending = await runtime.Queries.ExecuteAsync(new ListRequests(Status: RequestStatus.Pending, Limit: PendingSweepLimit), cancellationToken);
+        unfinished.AddRange(pending.Items.Select(r => r.Id.Value).Where(id => !unfinished.Contains(id, StringComparer.Ordinal)));
         if (unfinished.Count > 0)
         {
             var summary = await runtime.Commands.ExecuteAsync(new SyncRequests(unfinished), cancellationToken);
