@@ -37,10 +37,15 @@ public static class CliProcess
     /// <summary>
     /// Runs any program. With <paramref name="killAfter"/>, a program still running by then gets SIGKILL, it and every
     /// process it started that still belongs to its tree, as Host Factory kills a script past its timeout; its exit
-    /// code is then 137.
+    /// code is then 137. With <paramref name="killWhen"/>, the same happens as soon as that holds (polled every 5 ms).
     /// </summary>
     public static async Task<CliResult> StartAsync(
-        string program, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?> environment, byte[]? standardInput, TimeSpan? killAfter = null)
+        string program,
+        IReadOnlyList<string> arguments,
+        IReadOnlyDictionary<string, string?> environment,
+        byte[]? standardInput,
+        TimeSpan? killAfter = null,
+        Func<bool>? killWhen = null)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -92,6 +97,17 @@ public static class CliProcess
         {
             // The CLI may stop reading (an input over the limit) and close the pipe first.
         }
+        while (killWhen is not null && !process.HasExited)
+        {
+            if (killWhen())
+            {
+                process.Kill(entireProcessTree: true);
+                break;
+            }
+
+            await Task.Delay(5);
+        }
+
         if (killAfter is { } after)
         {
             using var kill = new CancellationTokenSource(after);

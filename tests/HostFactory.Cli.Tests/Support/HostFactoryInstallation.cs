@@ -120,15 +120,16 @@ public sealed class HostFactoryInstallation : IAsyncDisposable
 
     /// <summary>
     /// Runs <c>&lt;scripts&gt;/&lt;operation&gt;.sh -f &lt;input file&gt;</c>, as Host Factory does; with
-    /// <paramref name="killAfter"/>, kills it (SIGKILL to the script and the processes under it) if it runs that long.
+    /// <paramref name="killAfter"/>, kills it (SIGKILL to the script and the processes under it) if it runs that long;
+    /// with <paramref name="killWhen"/>, as soon as that holds.
     /// </summary>
-    public async Task<CliResult> RunScriptAsync(string operation, string input, TimeSpan? killAfter = null)
+    public async Task<CliResult> RunScriptAsync(string operation, string input, TimeSpan? killAfter = null, Func<bool>? killWhen = null)
     {
         var inputs = Path.Combine(Root, "inputs");
         Directory.CreateDirectory(inputs);
         var file = Path.Combine(inputs, $"{operation}-{Interlocked.Increment(ref _inputs).ToString(CultureInfo.InvariantCulture)}.json");
         await File.WriteAllTextAsync(file, input);
-        return await CliProcess.StartAsync(Path.Combine(ScriptsDirectory, $"{operation}.sh"), ["-f", file], Environment, standardInput: null, killAfter);
+        return await CliProcess.StartAsync(Path.Combine(ScriptsDirectory, $"{operation}.sh"), ["-f", file], Environment, standardInput: null, killAfter, killWhen);
     }
 
     /// <summary>Runs a script and parses its answer, asserting it succeeded.</summary>
