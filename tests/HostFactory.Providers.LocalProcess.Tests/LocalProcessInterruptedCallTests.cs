@@ -129,14 +129,16 @@ public sealed class LocalProcessInterruptedCallTests(ITestOutputHelper output) :
     private int Files(string name) =>
         Directory.Exists(MachinesDirectory) ? Directory.EnumerateFiles(MachinesDirectory, name, SearchOption.AllDirectories).Count() : 0;
 
-    /// <summary>The machine processes of the state directory that run now, from their pid files.</summary>
-    private IReadOnlyList<int> LiveMachines() =>
-        Directory.Exists(MachinesDirectory)
-            ? Directory.EnumerateFiles(MachinesDirectory, "pid", SearchOption.AllDirectories)
+    /// <summary>The machine processes of <paramref name="machinesDirectory"/> that run now, from their pid files.</summary>
+    internal static IReadOnlyList<int> LiveMachines(string machinesDirectory) =>
+        Directory.Exists(machinesDirectory)
+            ? Directory.EnumerateFiles(machinesDirectory, "pid", SearchOption.AllDirectories)
                 .Select(f => int.Parse(File.ReadAllText(f).Split(' ')[0], CultureInfo.InvariantCulture))
                 .Where(Processes.IsRunning)
                 .ToArray()
             : [];
+
+    private IReadOnlyList<int> LiveMachines() => LiveMachines(MachinesDirectory);
 
     private static int Pid(IReadOnlyDictionary<string, string> data) => int.Parse(data["pid"], CultureInfo.InvariantCulture);
 }

@@ -38,17 +38,7 @@ public sealed class LocalProcessProvisionKeyTests : IDisposable
 
     private static ProviderMachine Held(ProvisionedMachine machine) => new(MachineId.New(), machine.ProviderMachineId, machine.HostName, machine.ProviderData);
 
-    /// <summary>The machine processes of the state directory that run now, from their pid files.</summary>
-    private IReadOnlyList<int> LiveMachines()
-    {
-        var machines = Path.Combine(StateDirectory, "machines");
-        return Directory.Exists(machines)
-            ? Directory.EnumerateFiles(machines, "pid", SearchOption.AllDirectories)
-                .Select(f => int.Parse(File.ReadAllText(f).Split(' ')[0], CultureInfo.InvariantCulture))
-                .Where(Processes.IsRunning)
-                .ToArray()
-            : [];
-    }
+    private IReadOnlyList<int> LiveMachines() => LocalProcessInterruptedCallTests.LiveMachines(Path.Combine(StateDirectory, "machines"));
 
     private int MachineFolders() => Directory.GetDirectories(Path.Combine(StateDirectory, "machines")).Length;
 
