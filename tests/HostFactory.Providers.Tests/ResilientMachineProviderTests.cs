@@ -115,6 +115,25 @@ public sealed class ResilientMachineProviderTests
     }
 
     [Fact]
+    public async Task ProvisionAsync_WhenRetriedAfterATransientFailure_AsksUnderTheSameKey()
+    {
+        var asked = new List<ProvisionKey>();
+        var inner = new ScriptedProvider
+        {
+            Provision = (attempt, request) =>
+            {
+                asked.Add(request.Key);
+                return attempt < 3 ? throw new TransientProviderException("throttled") : ProvisionResult.Success([Made("a")]);
+            },
+        };
+        var request = Request(1);
+
+        await Wrap(inner, retries: 2).ProvisionAsync(request, CancellationToken.None);
+
+        asked.Should().Equal([request.Key, request.Key, request.Key], "a provider that honours the key answers a retry with what a failed attempt made");
+    }
+
+    [Fact]
     public async Task ProvisionAsync_WhenSomeMachinesAreGarbage_KeepsTheGoodOnesAndSaysWhatWasWrong()
     {
         var inner = new ScriptedProvider { Provision = (_, _) => new ProvisionResult([Made("a"), Made(""), null!, Made("a")], null) };
