@@ -100,12 +100,24 @@ public sealed class LocalProcessMachineProvider : IMachineProvider
                     : ProvisionResult.Partial(made, $"Cancelled after starting {made.Count} of {request.Count} machines.");
             }
 
+            MachineRecord? record = null;
             try
             {
-                made.Add(await StartAsync(request, command, workingDirectory, environment, cancellationToken));
+                // Recorded before it starts: from here on, whoever holds the key can find the machine, even if we die.
+                record = _records.Create(request.Key, _hostName, _context.TimeProvider.GetUtcNow());
+                var id = await _launcher.StartAsync(request, record, command, workingDirectory, environment, cancellationToken);
+                LocalProcessLog.Started(_logger, record.HostName, id.Pid, request.RequestId.ToString());
+                made.Add(ToMachine(record, id));
             }
             catch (Exception exception) when (exception is MachineProviderException or IOException or TimeoutException or OperationCanceledException or UnauthorizedAccessException)
             {
+                // A start cut short (a timeout, a cancellation) can still leave its machine running: the launcher's child
+                // born after the launcher's tree was killed. Reported, it is recorded; left out, it would be leaked.
+                if (record is not null && await MachineLauncher.SettleAsync(record, CancellationToken.None) is { } late && IsHeld((record, late)))
+                {
+                    made.Add(ToMachine(record, late));
+                }
+
                 var why = $"Starting machine {i + 1} of {request.Count} failed: {exception.Message}";
                 return made.Count == 0 ? ProvisionResult.Failure(why) : ProvisionResult.Partial(made, why);
             }
@@ -247,18 +259,6 @@ public sealed class LocalProcessMachineProvider : IMachineProvider
         }
 
         return Task.FromResult<IReadOnlyList<string>>(problems);
-    }
-
-    private async Task<ProvisionedMachine> StartAsync(
-        ProvisionRequest request,
-        IReadOnlyList<string> command,
-        string? workingDirectory,
-        IReadOnlyDictionary<string, string>? environment,
-        CancellationToken cancellationToken)
-    {
-        var (record, id) = await _launcher.StartAsync(request, _hostName, _context.TimeProvider.GetUtcNow(), command, workingDirectory, environment, cancellationToken);
-        LocalProcessLog.Started(_logger, record.HostName, id.Pid, request.RequestId.ToString());
-        return ToMachine(record, id);
     }
 
     /// <summary>Still this instance's: the process runs and no release began.</summary>

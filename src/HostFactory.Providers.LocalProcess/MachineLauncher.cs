@@ -24,20 +24,18 @@ internal sealed class MachineLauncher(MachineRecords records)
     private static readonly TimeSpan LaunchTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
 
-    /// <summary>Records a machine under the request's key, then starts it and returns it with its process.</summary>
+    /// <summary>Starts the machine of <paramref name="record"/> (written already, under the request's key) and returns its process.</summary>
     /// <exception cref="MachineProviderException">The launcher failed, or the process exited at once.</exception>
     /// <exception cref="TimeoutException">The launcher outlived its timeout; its tree was killed.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; the launcher's tree was killed.</exception>
-    public async Task<(MachineRecord Record, LocalProcessMachineId Id)> StartAsync(
+    public async Task<LocalProcessMachineId> StartAsync(
         ProvisionRequest request,
-        string hostNameBase,
-        DateTimeOffset now,
+        MachineRecord record,
         IReadOnlyList<string> command,
         string? workingDirectory,
         IReadOnlyDictionary<string, string>? environment,
         CancellationToken cancellationToken)
     {
-        var record = records.Create(request.Key, hostNameBase, now);
         var variables = new Dictionary<string, string>(environment ?? new Dictionary<string, string>(), StringComparer.Ordinal)
         {
             ["HOSTFACTORY_MACHINE_NAME"] = record.HostName,
@@ -53,34 +51,44 @@ internal sealed class MachineLauncher(MachineRecords records)
         }
 
         return ProcFs.IsAlive(id.Pid, id.StartTime)
-            ? (record, id)
+            ? id
             : throw new MachineProviderException($"process {id.Pid} exited at once; see {record.StandardErrorLog}: {MachineRecords.Tail(record.StandardErrorLog)}");
     }
 
     /// <summary>
-    /// The machines recorded under <paramref name="key"/> that started, alive or not. A record without a pid whose
-    /// launcher still runs (orphaned by a caller that died, it has yet to write the pid) is waited for; one whose
-    /// launcher is gone never started and is not counted. Call it holding the key's lock, so no live call of ours is
-    /// starting machines under the key.
+    /// The machines recorded under <paramref name="key"/> that started, alive or not, each settled first
+    /// (<see cref="SettleAsync"/>); one that never started is not counted. Call it holding the key's lock, so no live
+    /// call of ours is starting machines under the key.
     /// </summary>
     public async Task<IReadOnlyList<(MachineRecord Record, LocalProcessMachineId Id)>> StartedUnderAsync(ProvisionKey key, CancellationToken cancellationToken)
     {
         var started = new List<(MachineRecord, LocalProcessMachineId)>();
         foreach (var record in records.Read(k => k == key))
         {
-            var deadline = DateTime.UtcNow + LaunchTimeout;
-            LocalProcessMachineId id;
-            while (!record.TryReadProcess(out id) && ProcFs.AnyCommandLineHolds(record.PidFile) && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(PollInterval, cancellationToken);
-            }
-
-            if (record.TryReadProcess(out id))
+            if (await SettleAsync(record, cancellationToken) is { } id)
             {
                 started.Add((record, id));
             }
         }
 
         return started;
+    }
+
+    /// <summary>
+    /// The process of <paramref name="record"/> once no launcher can still write its pid: a record without a pid whose
+    /// launcher (or the launcher's child) still runs is waited for, at most the launch timeout, as when a caller died
+    /// or a start was cut short with the launcher's child born after its tree was killed.
+    /// </summary>
+    /// <returns>The process the machine is or was; null when it never started.</returns>
+    public static async Task<LocalProcessMachineId?> SettleAsync(MachineRecord record, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + LaunchTimeout;
+        LocalProcessMachineId id;
+        while (!record.TryReadProcess(out id) && ProcFs.AnyCommandLineHolds(record.PidFile) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(PollInterval, cancellationToken);
+        }
+
+        return record.TryReadProcess(out id) ? id : null;
     }
 }

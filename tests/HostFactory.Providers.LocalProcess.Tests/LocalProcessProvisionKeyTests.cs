@@ -146,6 +146,29 @@ public sealed class LocalProcessProvisionKeyTests : IDisposable
             [first.Machines[1].ProviderMachineId, second.Machines[0].ProviderMachineId, others.Machines[0].ProviderMachineId]);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(10)]
+    [InlineData(30)]
+    [InlineData(80)]
+    public async Task ProvisionAsync_WhenCancelledPartWay_ReportsEveryMachineThatRuns(int cancelAfterMilliseconds)
+    {
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(cancelAfterMilliseconds));
+        IReadOnlyList<ProvisionedMachine> reported;
+        try
+        {
+            reported = (await Provider().ProvisionAsync(Request(new ProvisionKey(RequestId.NewAcquire(), 0), 3), cancel.Token)).Machines;
+        }
+        catch (OperationCanceledException)
+        {
+            reported = [];
+        }
+
+        // A launcher's child born after the launcher's tree was killed settles within moments.
+        (await Processes.WaitUntilNoneMentionsAsync(StateDirectory, TimeSpan.FromSeconds(15))).Should().BeTrue();
+        LiveMachines().Should().BeSubsetOf(reported.Select(m => int.Parse(m.ProviderData["pid"], CultureInfo.InvariantCulture)), "a machine that runs is reported, so it is recorded rather than leaked");
+    }
+
     [Fact]
     public async Task ListHeldAsync_WhenAMachineDiedWithoutARelease_LeavesItOut()
     {
