@@ -94,7 +94,8 @@ public sealed class KilledCallTests(ITestOutputHelper output)
 
             requests.Should().NotContain(r => r.GetProperty("status").GetString() == "pending", "every interrupted call was recovered");
             var heldPids = held.Select(m => int.Parse(m.GetProperty("providerData").GetProperty("pid").GetString()!, CultureInfo.InvariantCulture)).ToHashSet();
-            hf.LiveMachineProcesses().Should().OnlyContain(pid => heldPids.Contains(pid), "every live machine process is a machine of a request in the store");
+            var leaked = hf.LiveMachineProcesses().Where(pid => !heldPids.Contains(pid)).ToList();
+            leaked.Should().BeEmpty($"every live machine process is a machine of a request in the store; not held: {Describe(hf, leaked, requests, machines)}");
             foreach (var request in requests.Where(r => r.GetProperty("kind").GetString() == "acquire"))
             {
                 var id = request.GetProperty("requestId").GetString();
@@ -160,6 +161,21 @@ public sealed class KilledCallTests(ITestOutputHelper output)
         var machines = (await ListAsync(hf, "machines", "--request", id)).Select(m => m.GetProperty("name").GetString()!).ToList();
         var returned = (await hf.AnswerAsync("requestReturnMachines", Return(machines))).GetProperty("requestId").GetString()!;
         await SettleAsync(hf, [returned]);
+    }
+
+    /// <summary>What the provider and the store say of machine processes no request holds, to tell how each leaked.</summary>
+    private static string Describe(HostFactoryInstallation hf, IReadOnlyList<int> pids, IReadOnlyList<JsonElement> requests, IReadOnlyList<JsonElement> machines)
+    {
+        var folders = Directory.EnumerateFiles(Path.Combine(hf.WorkDirectory, "providers", "local", "machines"), "pid", SearchOption.AllDirectories)
+            .ToDictionary(f => int.Parse(File.ReadAllText(f).Split(' ')[0], CultureInfo.InvariantCulture), Path.GetDirectoryName);
+        return string.Join("; ", pids.Select(pid =>
+        {
+            var record = folders.TryGetValue(pid, out var folder) ? File.ReadAllText(Path.Combine(folder!, "machine.json")) : "no record";
+            var key = JsonDocument.Parse(record == "no record" ? "{}" : record).RootElement.TryGetProperty("key", out var k) ? k.GetString()! : string.Empty;
+            var request = requests.FirstOrDefault(r => key.StartsWith(r.GetProperty("requestId").GetString()!, StringComparison.Ordinal));
+            var machine = machines.FirstOrDefault(m => m.GetProperty("providerData").TryGetProperty("pid", out var p) && p.GetString() == pid.ToString(CultureInfo.InvariantCulture));
+            return $"process {pid}: {record}; request: {(request.ValueKind == JsonValueKind.Undefined ? "none" : request.ToString())}; machine: {(machine.ValueKind == JsonValueKind.Undefined ? "none" : machine.ToString())}";
+        }));
     }
 
     private static string Acquire(int count) =>
