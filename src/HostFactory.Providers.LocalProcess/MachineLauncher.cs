@@ -14,7 +14,8 @@ internal sealed class MachineLauncher(MachineRecords records)
     // read after the last ')') to the pid file before exec'ing the command, so the pair names the command's process
     // for good whether or not setsid had to fork; the file appears whole (mv). The launcher waits for that file (about
     // 5 s at most, less if the leader dies) before it exits: a launcher that exits 0 leaves the pid written, and one
-    // killed with its tree (a timeout, a cancellation) takes the machine, not yet detached, with it.
+    // killed with its tree (a timeout, a cancellation) mostly takes the machine, not yet detached, with it. Not always:
+    // a child forked while the tree is being killed escapes, which is why a start cut short is settled (SettleAsync).
     private const string LauncherScript =
         "out=$1; err=$2; pidfile=$3; shift 3; "
         + "setsid /bin/sh -c 'p=$0; read -r s < /proc/$$/stat; s=${s##*\\)}; t() { shift 19; echo \"$$ $1\" > \"$p.tmp\"; }; "
