@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using HostFactory.Domain.Common;
@@ -198,7 +197,7 @@ internal sealed class JsonStorage
             // The commit point: once this rename is on disk the batch happens, whatever crashes next. The journal
             // directory's fsync inside Replace also makes the records above durable.
             var batchPath = Layout.BatchPath(batchId);
-            DurableFile.Replace(batchPath, $"{batchPath}.{Environment.ProcessId}{StorageLayout.TempExtension}", JsonSerializer.SerializeToUtf8Bytes(batch, StorageJsonContext.Files.BatchDocument));
+            DurableFile.Replace(batchPath, StorageLayout.UniqueTempPathOf(batchPath), JsonSerializer.SerializeToUtf8Bytes(batch, StorageJsonContext.Files.BatchDocument));
 
             var stale = new List<string>();
             for (var i = 0; i < documents.Length; i++)
@@ -634,8 +633,9 @@ internal sealed class JsonStorage
         var document = new LayoutDocument { SchemaVersion = StorageSchema.Current, Layout = StorageLayout.LayoutName, CreatedAt = _time.GetUtcNow() };
         try
         {
-            // Two processes may create it at once; each uses its own temp file and both renames give the same content.
-            DurableFile.Replace(path, $"{path}.{Environment.ProcessId}{StorageLayout.TempExtension}", JsonSerializer.SerializeToUtf8Bytes(document, StorageJsonContext.Files.LayoutDocument));
+            // Several processes, or stores of one process, may create it at once; each uses its own temp file and every
+            // rename gives the same content.
+            DurableFile.Replace(path, StorageLayout.UniqueTempPathOf(path), JsonSerializer.SerializeToUtf8Bytes(document, StorageJsonContext.Files.LayoutDocument));
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
@@ -650,7 +650,8 @@ internal sealed class JsonStorage
     /// </summary>
     private void ProveLocking()
     {
-        var probe = Path.Join(Locks.Directory, $"probe-{Environment.ProcessId}.lock");
+        // A probe of its own: another store of this process may be probing at the same moment.
+        var probe = Path.Join(Locks.Directory, $"probe-{StorageLayout.UniqueSuffix()}.lock");
         using (var first = StripeLocks.TryOpen(probe))
         {
             using var second = StripeLocks.TryOpen(probe);
@@ -790,10 +791,8 @@ internal sealed class JsonStorage
 
     private void RemoveIfAbandoned(string path)
     {
-        // <target>.<pid>.tmp: remove when that process is gone, or when it is so old the pid must have been reused.
-        var withoutTmp = Path.GetFileNameWithoutExtension(path);
-        var pidText = Path.GetExtension(withoutTmp).TrimStart('.');
-        var ownerAlive = int.TryParse(pidText, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && IsAlive(pid);
+        // <target>.<pid>-<n>.tmp: remove when that process is gone, or when it is so old the pid must have been reused.
+        var ownerAlive = StorageLayout.OwnerOfTemp(path) is { } pid && IsAlive(pid);
         var old = _time.GetUtcNow() - File.GetLastWriteTimeUtc(path) > AbandonedTempAge;
         if (!ownerAlive || old)
         {

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace HostFactory.Storage.Json;
 
 /// <summary>
@@ -22,6 +24,8 @@ internal sealed class StorageLayout(string root)
     public const string TombstoneExtension = ".tombstone";
     public const string BatchPrefix = "batch-";
 
+    private static long s_uniqueCounter;
+
     public static readonly string[] Directories =
     [
         TemplatesDirectory, RequestsDirectory, MachinesDirectory, JournalDirectory, LocksDirectory,
@@ -41,6 +45,26 @@ internal sealed class StorageLayout(string root)
 
     /// <summary>The temp file of a document: one fixed name per document, safe because only the holder of the document's lock writes it.</summary>
     public static string TempPathOf(string documentPath) => documentPath + TempExtension;
+
+    /// <summary>
+    /// A temp file for <paramref name="path"/> that no other writer uses: <c>&lt;path&gt;.&lt;pid&gt;-&lt;n&gt;.tmp</c>,
+    /// for files written without a per-document lock. The pid tells recovery whether the writer still lives; the
+    /// counter keeps apart the stores of one process (the pid alone made two of them write one temp file).
+    /// </summary>
+    public static string UniqueTempPathOf(string path) => $"{path}.{UniqueSuffix()}{TempExtension}";
+
+    /// <summary>The writer's pid in a name made by <see cref="UniqueTempPathOf"/> (or <c>&lt;path&gt;.&lt;pid&gt;.tmp</c>, as older versions named them); null when it holds none.</summary>
+    public static int? OwnerOfTemp(string tempPath)
+    {
+        var suffix = Path.GetExtension(Path.GetFileNameWithoutExtension(tempPath.AsSpan())).TrimStart('.');
+        var dash = suffix.IndexOf('-');
+        var pid = dash < 0 ? suffix : suffix[..dash];
+        return int.TryParse(pid, NumberStyles.None, CultureInfo.InvariantCulture, out var owner) ? owner : null;
+    }
+
+    /// <summary><c>&lt;pid&gt;-&lt;n&gt;</c>, unique for the life of the process.</summary>
+    public static string UniqueSuffix() =>
+        string.Create(CultureInfo.InvariantCulture, $"{Environment.ProcessId}-{Interlocked.Increment(ref s_uniqueCounter)}");
 
     public static string HostEntry(string hostName, string machineId) => $"{MachinesByHost}/{FileNames.HostKey(hostName)}/{machineId}";
 

@@ -163,6 +163,22 @@ public sealed class RecoveryTests : IDisposable
     }
 
     [Fact]
+    public async Task NextStart_WhenTempFilesCarryAStoreCounter_RemovesThoseOfDeadProcessesButNotOfLiveOnes()
+    {
+        await SaveMachineAsync("h.example");
+        var dead = Path.Join(_data, "journal", $"batch-x.json.{DeadPid()}-7.tmp");
+        var live = StorageLayout.UniqueTempPathOf(Path.Join(_data, "journal", "batch-y.json"));
+        await File.WriteAllTextAsync(dead, "partial");
+        await File.WriteAllTextAsync(live, "in flight");
+
+        using var after = new StorageFixture(_data);
+        await after.Requests.ListUnfinishedAsync(default);
+
+        File.Exists(dead).Should().BeFalse();
+        File.Exists(live).Should().BeTrue();
+    }
+
+    [Fact]
     public async Task NextStart_WhenARequestSaveWasInterrupted_FixesTheUnfinishedIndex()
     {
         var request = TestData.NewAcquire(_clock);

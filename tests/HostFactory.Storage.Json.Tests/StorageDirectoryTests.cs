@@ -103,6 +103,49 @@ public sealed class StorageDirectoryTests : IDisposable
         worker.Lines.Should().Equal("OK");
     }
 
+    /// <summary>
+    /// Two stores of one data directory inside one process (a host with two containers, or the server's tests) start
+    /// together. Each must use temp and probe files of its own: with names made of the process id alone, one store's
+    /// lock probe found the other's probe locked ("file locks do not work here") or its storage.json temp file taken.
+    /// A collision needs both in the same few microseconds, so the test starts them together on a barrier, many times.
+    /// </summary>
+    [Fact]
+    public async Task FirstUse_WhenSeveralStoresOfOneProcessStartAtOnce_EachSucceeds()
+    {
+        const int Rounds = 40;
+        const int Stores = 4;
+        for (var round = 0; round < Rounds; round++)
+        {
+            var data = _directory.Combine($"data-{round}");
+            var fixtures = Enumerable.Range(0, Stores).Select(_ => new StorageFixture(data)).ToArray();
+            try
+            {
+                using var start = new Barrier(Stores);
+                var starts = fixtures.Select(fixture => Task.Factory.StartNew(
+                    () =>
+                    {
+                        start.SignalAndWait(TimeSpan.FromSeconds(30));
+                        fixture.Engine.EnsureInitialized();
+                    },
+                    CancellationToken.None,
+                    TaskCreationOptions.LongRunning,
+                    TaskScheduler.Default));
+
+                await FluentActions.Awaiting(() => Task.WhenAll(starts)).Should().NotThrowAsync($"round {round}: every store starts");
+            }
+            finally
+            {
+                foreach (var fixture in fixtures)
+                {
+                    fixture.Dispose();
+                }
+            }
+
+            Directory.GetFiles(data, "*.tmp", SearchOption.AllDirectories).Should().BeEmpty($"round {round}: no temp file is left");
+            Directory.GetFiles(Path.Join(data, "locks"), "probe-*").Should().BeEmpty($"round {round}: every probe is removed");
+        }
+    }
+
     [Fact]
     public async Task SaveAsync_WhenAnotherHolderKeepsTheLock_ThrowsStorageLockTimeoutExceptionNamingTheLockFile()
     {
