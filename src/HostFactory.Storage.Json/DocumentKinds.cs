@@ -33,7 +33,7 @@ internal abstract class DocumentKind<TDocument>
     /// Every entry an aggregate with this id and this stored state could ever own that recovery can name without a
     /// journal record: those keyed by the id or by fields that never change (a machine's request and template), in
     /// any status. Only entries outside this set must be written into a journal record (see
-    /// <c>JsonStorage.WriteIntent</c>), which keeps most records empty.
+    /// <c>SavePipeline.WriteIntent</c>), which keeps most records empty.
     /// </summary>
     public abstract IReadOnlyList<string> RecoveryCandidates(string id, TDocument? document);
 
