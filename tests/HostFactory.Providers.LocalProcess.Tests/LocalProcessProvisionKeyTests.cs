@@ -101,7 +101,7 @@ public sealed class LocalProcessProvisionKeyTests : IDisposable
         try
         {
             // Each worker loads its plugins, then waits for the go file, so the two calls overlap.
-            await Task.Delay(TimeSpan.FromSeconds(1));
+            await Worker.WaitUntilWaitingAsync(go, 2, TimeSpan.FromSeconds(60));
             await File.WriteAllTextAsync(go, "go");
             var answers = await Task.WhenAll(workers.Select(Worker.FinishAsync));
 

@@ -188,7 +188,7 @@ public sealed class StaticPoolMachineProviderTests : IDisposable
         try
         {
             // Every worker loads its plugins first, then waits for the go file, so their leases overlap in time.
-            await Task.Delay(TimeSpan.FromSeconds(2));
+            await Worker.WaitUntilWaitingAsync(go, Workers, TimeSpan.FromSeconds(60));
             await File.WriteAllTextAsync(go, "go");
             var outputs = await Task.WhenAll(workers.Select(Worker.FinishAsync));
 

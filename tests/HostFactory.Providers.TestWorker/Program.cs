@@ -9,7 +9,8 @@ using Microsoft.Extensions.Options;
 
 // Usage: worker <hostfactory.json> <work dir> <instance> <operation> [arguments]
 //   provision <templates.json> <templateId> <count> [go-file|-] [key]
-//       (waits for go-file to exist before provisioning; provisions under key, a new request's attempt 0 by default)
+//       (writes <go-file>.waiting-<pid>, then waits for go-file to exist before provisioning; provisions under key, a
+//       new request's attempt 0 by default)
 //   describe|release|reclaimed <machines.json>                   ([{ "id", "host", "data" }])
 // Prints one JSON document on stdout; exit 0 on success, 1 with the error on stderr.
 try
@@ -34,6 +35,8 @@ try
             var template = TemplateFile.Load(args[4], TimeProvider.System).Single(t => t.Id.Value == args[5]).ToSnapshot();
             if (args.Length > 7 && args[7] != "-")
             {
+                // The handshake: this process is loaded and waits (the tests' Worker.WaitUntilWaitingAsync counts these files).
+                File.WriteAllText($"{args[7]}.waiting-{Environment.ProcessId}", string.Empty);
                 while (!File.Exists(args[7]))
                 {
                     await Task.Delay(10);

@@ -8,6 +8,29 @@ public static class Worker
 {
     public static string Assembly => Path.Combine(AppContext.BaseDirectory, "worker", "HostFactory.Providers.TestWorker.dll");
 
+    /// <summary>What a worker given a go file adds to its name, with its pid, once it is loaded and waits for it.</summary>
+    public const string WaitingSuffix = ".waiting-";
+
+    /// <summary>
+    /// The handshake before a go file is written: waits until <paramref name="count"/> workers have loaded their
+    /// providers and wait for <paramref name="goFile"/>, so the calls the file starts overlap.
+    /// </summary>
+    /// <exception cref="TimeoutException">Fewer were waiting after <paramref name="within"/>.</exception>
+    public static async Task WaitUntilWaitingAsync(string goFile, int count, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        var pattern = Path.GetFileName(goFile) + WaitingSuffix + "*";
+        while (Directory.GetFiles(Path.GetDirectoryName(goFile)!, pattern).Length < count)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Fewer than {count} workers were waiting for '{goFile}' after {within.TotalSeconds:0} s.");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
     /// <summary>Starts the worker; the caller waits for it.</summary>
     public static Process Start(params string[] arguments)
     {
