@@ -23,14 +23,14 @@ public sealed class EmbeddingTests : IDisposable
     private readonly List<int> _pids = [];
 
     [Fact]
-    public async Task TemplateCatalog_WhenImportsOfOneFileOverlap_OneImportsAndTheOthersFindItDone()
+    public async Task TemplateFileImporter_WhenImportsOfOneFileOverlap_OneImportsAndTheOthersFindItDone()
     {
         var paths = WriteConfiguration();
         using var first = Build(paths);
         using var second = Build(paths);
-        var catalogs = new[] { first, second }.Select(h => h.Services.GetRequiredService<TemplateCatalog>()).ToArray();
-        (await catalogs[0].ImportIfChangedAsync()).Should().Be(new TemplateImportResult(1, 0, 0));
-        (await catalogs[1].ImportIfChangedAsync()).Should().Be(TemplateImportResult.Unchanged, "the first import is shared through the work directory");
+        var importers = new[] { first, second }.Select(h => h.Services.GetRequiredService<TemplateFileImporter>()).ToArray();
+        (await importers[0].ImportIfChangedAsync()).Should().Be(new TemplateImportResult(1, 0, 0));
+        (await importers[1].ImportIfChangedAsync()).Should().Be(TemplateImportResult.Unchanged, "the first import is shared through the work directory");
         var changed = (await File.ReadAllTextAsync(paths.TemplatesFile)).Replace("\"maxNumber\": 4", "\"maxNumber\": 5", StringComparison.Ordinal);
         await File.WriteAllTextAsync(paths.TemplatesFile, changed);
 
@@ -41,7 +41,7 @@ public sealed class EmbeddingTests : IDisposable
         List<Thread> threads;
         using (File.OpenHandle(TemplateStripeLock(paths, "sleeper"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
         {
-            threads = Enumerable.Range(0, 8).Select(i => new Thread(() => results[i] = catalogs[i % 2].ImportIfChangedAsync().GetAwaiter().GetResult())).ToList();
+            threads = Enumerable.Range(0, 8).Select(i => new Thread(() => results[i] = importers[i % 2].ImportIfChangedAsync().GetAwaiter().GetResult())).ToList();
             threads.ForEach(t => t.Start());
 
             // The handshake: one import holds the work directory's import lock (so the others queue behind it) before
@@ -71,7 +71,7 @@ public sealed class EmbeddingTests : IDisposable
         using (var host = builder.Build())
         {
             await host.StartAsync();
-            var imported = await host.Services.GetRequiredService<TemplateCatalog>().ImportIfChangedAsync();
+            var imported = await host.Services.GetRequiredService<TemplateFileImporter>().ImportIfChangedAsync();
             imported.Should().Be(new TemplateImportResult(1, 0, 0));
 
             await using (var scope = host.Services.CreateAsyncScope())

@@ -54,7 +54,7 @@ internal sealed class HostFactoryRuntime : IAsyncDisposable
 
     /// <summary>Imports the templates file into the store when it changed since the last import.</summary>
     public Task<TemplateImportResult> ImportTemplatesAsync(CancellationToken cancellationToken) =>
-        GetRequiredService<TemplateCatalog>().ImportIfChangedAsync(cancellationToken);
+        GetRequiredService<TemplateFileImporter>().ImportIfChangedAsync(cancellationToken);
 
     /// <summary>Builds a container for this call alone (see <see cref="HostFactoryContainer.Build"/>).</summary>
     /// <exception cref="ConfigurationException">The configuration file is missing or not JSON.</exception>

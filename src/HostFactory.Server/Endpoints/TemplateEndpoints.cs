@@ -31,9 +31,9 @@ internal static class TemplateEndpoints
     }
 
     private static async Task<Ok<IReadOnlyList<TemplateDto>>> ListAsync(
-        IQueryBus queries, TemplateCatalog catalog, ILogger<TemplateCatalog> logger, CancellationToken cancellationToken, bool enabledOnly = false)
+        IQueryBus queries, TemplateFileImporter importer, ILogger<TemplateFileImporter> logger, CancellationToken cancellationToken, bool enabledOnly = false)
     {
-        await TemplateImport.TryImportAsync(catalog, logger, cancellationToken);
+        await TemplateImport.TryImportAsync(importer, logger, cancellationToken);
         var summaries = await queries.ExecuteAsync(new ListTemplates(enabledOnly), cancellationToken);
         return TypedResults.Ok<IReadOnlyList<TemplateDto>>([.. summaries.Select(Mapping.ToDto)]);
     }

@@ -25,19 +25,19 @@ namespace HostFactory.Hosting;
 /// brought in but the file no longer lists are disabled, not deleted: machines may still refer to them. Templates
 /// created through the API or CLI are left alone.
 /// </remarks>
-public sealed class TemplateCatalog(
+public sealed class TemplateFileImporter(
     HostFactoryPaths paths,
     IServiceScopeFactory scopes,
     IOptions<MachineProvidersOptions> providers,
     TimeProvider clock,
-    ILogger<TemplateCatalog>? logger = null)
+    ILogger<TemplateFileImporter>? logger = null)
 {
     private const string FingerprintFileName = "templates.imported.json";
     private const string ImportLockFileName = "templates.import.lock";
     private static readonly TimeSpan ImportLockTimeout = TimeSpan.FromSeconds(30);
     private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
 
-    /// <summary>The templates file this catalog imports.</summary>
+    /// <summary>The templates file this importer imports.</summary>
     public string TemplatesFile => paths.TemplatesFile;
 
     /// <summary>Imports the templates file when it changed since the last import.</summary>
