@@ -1,3 +1,4 @@
+using HostFactory.Common;
 using HostFactory.Domain.Providers;
 
 namespace HostFactory.Providers.Abstractions;
@@ -54,14 +55,8 @@ public static class ProvisionKeyLock
             throw new ArgumentException("The provision key is empty (default).", nameof(key));
         }
 
-        // FNV-1a: the same file in every process (string.GetHashCode differs between processes).
-        var hash = 2166136261u;
-        foreach (var c in key.Value)
-        {
-            hash = (hash ^ c) * 16777619u;
-        }
-
-        return Path.Combine(context.StateDirectory, "locks", $"provision-{hash % StripeCount:x2}.lock");
+        // A stable hash: the same file in every process.
+        return Path.Combine(context.StateDirectory, "locks", $"provision-{StableHash.Of(key.Value) % StripeCount:x2}.lock");
     }
 
     private static FileStream? TryOpen(string path)

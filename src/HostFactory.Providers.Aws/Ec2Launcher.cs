@@ -2,6 +2,7 @@ using System.Text;
 using Amazon.EC2;
 using Amazon.EC2.Model;
 using GetParameterRequest = Amazon.SimpleSystemsManagement.Model.GetParameterRequest;
+using HostFactory.Common;
 using HostFactory.Domain.Providers;
 using HostFactory.Providers.Abstractions;
 using Microsoft.Extensions.Logging;
@@ -260,15 +261,6 @@ internal sealed class Ec2Launcher(Ec2Clients clients, ProviderContext context, A
     private static string Specification(string? lifecycle, FleetLaunchTemplateOverrides? overrides) =>
         string.Join(' ', new[] { lifecycle ?? "on-demand", overrides?.InstanceType?.Value, overrides?.SubnetId is { } subnet ? $"in {subnet}" : null }.Where(static p => p is not null));
 
-    /// <summary>A stable spread of requests over <paramref name="count"/> choices (FNV-1a of the request id): the same in every process.</summary>
-    private static int Spread(string requestId, int count)
-    {
-        var hash = 2166136261u;
-        foreach (var c in requestId)
-        {
-            hash = (hash ^ c) * 16777619u;
-        }
-
-        return (int)(hash % (uint)count);
-    }
+    /// <summary>A stable spread of requests over <paramref name="count"/> choices (the <see cref="StableHash"/> of the request id): the same in every process.</summary>
+    private static int Spread(string requestId, int count) => (int)(StableHash.Of(requestId) % (uint)count);
 }

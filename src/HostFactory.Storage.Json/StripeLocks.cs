@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using HostFactory.Common;
 using Microsoft.Win32.SafeHandles;
 
 namespace HostFactory.Storage.Json;
@@ -19,22 +20,14 @@ internal sealed class StripeLocks(string directory, TimeSpan timeout)
 
     public TimeSpan Timeout { get; } = timeout;
 
-    /// <summary>The stripe of an aggregate: FNV-1a over <c>kind:id</c>, identical in every process (unlike string.GetHashCode).</summary>
+    /// <summary>The stripe of an aggregate: the <see cref="StableHash"/> of <c>kind:id</c>, identical in every process.</summary>
     public static int StripeOf(string kind, string id)
     {
-        var hash = 2166136261u;
-        foreach (var c in kind)
-        {
-            hash = (hash ^ c) * 16777619u;
-        }
-
-        hash = (hash ^ ':') * 16777619u;
-        foreach (var c in id)
-        {
-            hash = (hash ^ c) * 16777619u;
-        }
-
-        return (int)(hash % StripeCount);
+        var hash = new StableHash();
+        hash.Add(kind);
+        hash.Add(':');
+        hash.Add(id);
+        return (int)(hash.Value % StripeCount);
     }
 
     public string PathOf(int stripe) => Path.Join(Directory, $"{stripe:x2}.lock");

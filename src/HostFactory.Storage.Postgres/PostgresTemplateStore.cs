@@ -1,3 +1,4 @@
+using HostFactory.Common;
 using HostFactory.Domain.Common;
 using HostFactory.Domain.Templates;
 using HostFactory.Storage.Postgres.Rows;
@@ -53,7 +54,7 @@ internal sealed class PostgresTemplateStore(PostgresDatabase database) : ITempla
         var templateId = id.Value ?? throw new ArgumentException("default(TemplateId) is not a template id.", nameof(id));
 
         // Two templates whose ids share a hash merely wait for each other.
-        return database.HoldAdvisoryLockAsync(SchemaMigrator.CapacityLockNamespace, StableHash(templateId), $"the capacity of template '{templateId}'", cancellationToken);
+        return database.HoldAdvisoryLockAsync(SchemaMigrator.CapacityLockNamespace, unchecked((int)StableHash.Of(templateId)), $"the capacity of template '{templateId}'", cancellationToken);
     }
 
     public Task DeleteAsync(Template template, CancellationToken cancellationToken)
@@ -89,15 +90,4 @@ internal sealed class PostgresTemplateStore(PostgresDatabase database) : ITempla
     public IAsyncEnumerable<TemplateSnapshot> ScanAsync(CancellationToken cancellationToken) =>
         RowCommands.ScanAsync(database, Rows, "deleted_at IS NULL", cancellationToken);
 
-    /// <summary>FNV-1a of the id's UTF-16 code units: the same in every process, unlike <c>string.GetHashCode</c>.</summary>
-    internal static int StableHash(string value)
-    {
-        var hash = 2166136261u;
-        foreach (var c in value)
-        {
-            hash = (hash ^ c) * 16777619u;
-        }
-
-        return unchecked((int)hash);
-    }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using HostFactory.Common;
 using HostFactory.Providers.Configuration;
 
 namespace HostFactory.Cli.Resident;
@@ -38,24 +39,32 @@ internal sealed record ResidentEndpoint(string Directory, string SocketPath, str
         }
 
         var directory = Path.Combine(paths.WorkDirectory, DirectoryName);
-        var name = Key(paths).ToString("x16", CultureInfo.InvariantCulture);
+        var name = Key(paths).ToString("x8", CultureInfo.InvariantCulture);
         var socket = Path.Combine(directory, name + ".sock");
         return Encoding.UTF8.GetByteCount(socket) > UnixSocket.MaxPathBytes
             ? null
             : new ResidentEndpoint(directory, socket, Path.Combine(directory, name + ".lock"), Path.Combine(directory, name + ".pid"));
     }
 
-    private static ulong Key(HostFactoryPaths paths)
+    private static uint Key(HostFactoryPaths paths)
     {
-        var key = new Fnv1a();
+        var key = new StableHash();
+
+        // A separator after each part, so ("ab", "c") and ("a", "bc") differ.
+        void Add(string part)
+        {
+            key.Add(part);
+            key.Add('\uFFFF');
+        }
+
         var program = Path.Combine(AppContext.BaseDirectory, "hostfactory.dll");
-        key.Add(program);
-        key.Add(Stamp(new FileInfo(program)));
-        key.Add(paths.ConfigurationDirectory);
-        key.Add(paths.ConfigurationFile);
-        key.Add(paths.TemplatesFile);
-        key.Add(paths.WorkDirectory);
-        key.Add(paths.LogDirectory);
+        Add(program);
+        Add(Stamp(new FileInfo(program)));
+        Add(paths.ConfigurationDirectory);
+        Add(paths.ConfigurationFile);
+        Add(paths.TemplatesFile);
+        Add(paths.WorkDirectory);
+        Add(paths.LogDirectory);
         var configuration = new DirectoryInfo(paths.ConfigurationDirectory);
         if (configuration.Exists)
         {
@@ -63,8 +72,8 @@ internal sealed record ResidentEndpoint(string Directory, string SocketPath, str
             Array.Sort(files, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
             foreach (var file in files)
             {
-                key.Add(file.Name);
-                key.Add(Stamp(file));
+                Add(file.Name);
+                Add(Stamp(file));
             }
         }
 
@@ -75,25 +84,4 @@ internal sealed record ResidentEndpoint(string Directory, string SocketPath, str
         file.Exists
             ? string.Create(CultureInfo.InvariantCulture, $"{file.Length}:{file.LastWriteTimeUtc.Ticks}")
             : "missing";
-
-    /// <summary>64-bit FNV-1a: stable across processes and runs (string.GetHashCode is randomised per process).</summary>
-    private struct Fnv1a
-    {
-        private ulong _hash;
-
-        public Fnv1a() => _hash = 14695981039346656037;
-
-        public readonly ulong Value => _hash;
-
-        public void Add(string text)
-        {
-            foreach (var c in text)
-            {
-                _hash = (_hash ^ c) * 1099511628211;
-            }
-
-            // A separator, so ("ab", "c") and ("a", "bc") differ.
-            _hash = (_hash ^ 0xFFFF) * 1099511628211;
-        }
-    }
 }
