@@ -94,6 +94,40 @@ public sealed class DemoTests : IDisposable
             .And.EndWith("Pass --work-dir <a directory you can write> (or set HF_PROVIDER_WORKDIR).");
     }
 
+    [Fact]
+    public async Task Demo_WhenTheHomeDirectoryDoesNotExist_LooksForTheStateDirectoryUnderItAndNotWhereItRuns()
+    {
+        var config = Path.Combine(_root, "config");
+        CopyDirectory(Path.Combine(CliProcess.InstallationDirectory, "config"), config);
+        File.WriteAllText(Path.Combine(_root, ".work"), "a file where the work directory would go, as an installation the user cannot write");
+        File.WriteAllText(Path.Combine(_root, "nonexistent"), "a file, so no home directory can be made under it, even by root");
+        var home = Path.Combine(_root, "nonexistent", "home");
+
+        var result = await CliProcess.RunAsync(
+            new Dictionary<string, string?> { ["HOME"] = home, ["XDG_STATE_HOME"] = null }, "demo", "--config", config, "--count", "1");
+
+        result.ExitCode.Should().Be(5, result.ToString());
+        result.ErrorLines.Should().ContainSingle().Which.Should()
+            .Match($"hostfactory demo: The demo could not make its work directory: '{Path.Combine(_root, ".work")}/demo-*' (the configuration's work directory): *; "
+                + $"'{Path.Combine(home, ".local", "state", "hostfactory")}/demo-*' (your state directory): *. Pass --work-dir <a directory you can write> (or set HF_PROVIDER_WORKDIR).");
+    }
+
+    [Fact]
+    public async Task Demo_WhenNeitherXdgStateHomeNorHomeIsAnAbsolutePath_SaysThereIsNoStateDirectory()
+    {
+        var config = Path.Combine(_root, "config");
+        CopyDirectory(Path.Combine(CliProcess.InstallationDirectory, "config"), config);
+        File.WriteAllText(Path.Combine(_root, ".work"), "a file where the work directory would go, as an installation the user cannot write");
+
+        var result = await CliProcess.RunAsync(
+            new Dictionary<string, string?> { ["HOME"] = "relative/home", ["XDG_STATE_HOME"] = "relative/state" }, "demo", "--config", config, "--count", "1");
+
+        result.ExitCode.Should().Be(5, result.ToString());
+        result.ErrorLines.Should().ContainSingle().Which.Should().Match(
+            $"hostfactory demo: The demo could not make its work directory: '{Path.Combine(_root, ".work")}/demo-*' (the configuration's work directory): *; "
+            + "your state directory: none, neither XDG_STATE_HOME nor HOME is an absolute path. Pass --work-dir <a directory you can write> (or set HF_PROVIDER_WORKDIR).");
+    }
+
     /// <summary>The JSON documents after each "answer:" line.</summary>
     private static List<JsonElement> Answers(string output)
     {
