@@ -1,6 +1,7 @@
 using HostFactory.Application;
 using HostFactory.Application.Common;
 using HostFactory.Application.Requests;
+using HostFactory.Application.Requests.Common;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using HostFactory.Application.Requests;
+using HostFactory.Application.Requests.Common;
 using HostFactory.Cqrs;
 using HostFactory.Domain.Machines;
 using HostFactory.Domain.Requests;

@@ -1,4 +1,5 @@
 using HostFactory.Application.Common;
+using HostFactory.Application.Requests.Common;
 using HostFactory.Cqrs;
 using HostFactory.Domain.Common;
 using HostFactory.Domain.Machines;

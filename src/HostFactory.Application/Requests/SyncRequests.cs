@@ -1,5 +1,6 @@
 using System.Globalization;
 using HostFactory.Application.Common;
+using HostFactory.Application.Requests.Common;
 using HostFactory.Cqrs;
 using HostFactory.Domain.Common;
 using HostFactory.Domain.Machines;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using HostFactory.Application.Machines;
 using HostFactory.Application.Requests;
+using HostFactory.Application.Requests.Common;
 using HostFactory.Cli.Infrastructure;
 using HostFactory.Cli.Protocol;
 using HostFactory.Domain.Machines;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using HostFactory.Application.Requests;
+using HostFactory.Application.Requests.Common;
 using HostFactory.Cli.Infrastructure;
 
 namespace HostFactory.Cli.Protocol;

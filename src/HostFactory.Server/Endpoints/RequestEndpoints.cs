@@ -1,5 +1,6 @@
 using HostFactory.Application.Common;
 using HostFactory.Application.Requests;
+using HostFactory.Application.Requests.Common;
 using HostFactory.Cqrs;
 using HostFactory.Domain.Requests;
 using HostFactory.Server.Contracts;

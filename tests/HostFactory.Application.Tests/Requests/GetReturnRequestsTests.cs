@@ -1,4 +1,5 @@
 using HostFactory.Application.Requests;
+using HostFactory.Application.Requests.Common;
 using HostFactory.Domain.Providers;
 using HostFactory.Testing;
 

@@ -6,7 +6,7 @@ using HostFactory.Domain.Requests;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace HostFactory.Application.Requests;
+namespace HostFactory.Application.Requests.Common;
 
 /// <summary>What a return did.</summary>
 /// <param name="Request">The return request, as saved last.</param>

@@ -1,11 +1,12 @@
 using HostFactory.Application.Requests;
+using HostFactory.Application.Requests.Common;
 using HostFactory.Domain.Machines;
 using HostFactory.Domain.Providers;
 using HostFactory.Domain.Requests;
 using HostFactory.Domain.Templates;
 using HostFactory.Testing;
 
-namespace HostFactory.Application.Tests.Requests;
+namespace HostFactory.Application.Tests.Requests.Common;
 
 /// <summary>
 /// A requestMachines or requestReturnMachines call whose process dies part-way (played by cancelling the caller's token

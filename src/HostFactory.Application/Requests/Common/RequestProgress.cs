@@ -1,7 +1,7 @@
 using HostFactory.Domain.Machines;
 using HostFactory.Domain.Requests;
 
-namespace HostFactory.Application.Requests;
+namespace HostFactory.Application.Requests.Common;
 
 /// <summary>
 /// What a request's machines mean for the request: each machine's Host Factory result from the request's point of

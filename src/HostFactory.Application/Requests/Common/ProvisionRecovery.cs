@@ -7,7 +7,7 @@ using HostFactory.Domain.Templates;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace HostFactory.Application.Requests;
+namespace HostFactory.Application.Requests.Common;
 
 /// <summary>What one recovery of a pending acquire request did.</summary>
 /// <param name="Request">The request as saved last.</param>

@@ -6,7 +6,7 @@ using HostFactory.Domain.Requests;
 using HostFactory.Domain.Templates;
 using Microsoft.Extensions.Logging;
 
-namespace HostFactory.Application.Requests;
+namespace HostFactory.Application.Requests.Common;
 
 /// <summary>What one provider call made for an acquire request.</summary>
 /// <param name="Made">The machines recorded (already saved), in the provider's order.</param>

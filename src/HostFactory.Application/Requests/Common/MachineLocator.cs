@@ -1,6 +1,6 @@
 using HostFactory.Domain.Machines;
 
-namespace HostFactory.Application.Requests;
+namespace HostFactory.Application.Requests.Common;
 
 /// <summary>The machines a list of <see cref="MachineReference"/> names, found through the read side.</summary>
 /// <param name="Found">Each machine found, once, in the order first named.</param>

@@ -1,6 +1,6 @@
 using HostFactory.Cqrs;
 
-namespace HostFactory.Application.Requests;
+namespace HostFactory.Application.Requests.Common;
 
 /// <summary>
 /// A machine as Host Factory names it in <c>requestReturnMachines</c> and <c>getReturnRequests</c>: by host name,
