@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using HostFactory.Application.Templates;
+using HostFactory.Common;
 using HostFactory.Cqrs;
 using HostFactory.Domain.Templates;
 using HostFactory.Providers.Configuration;
@@ -114,32 +114,15 @@ public sealed class TemplateFileImporter(
         return new TemplateImportResult(created, updated, disabled);
     }
 
-    /// <summary>Takes the work directory's import lock (an advisory <c>flock</c>, released if the holder dies).</summary>
+    /// <summary>Takes the work directory's import lock (a <see cref="FileLock"/>, released if the holder dies).</summary>
     /// <exception cref="TimeoutException">Another process held it for longer than any import takes.</exception>
     private async Task<SafeFileHandle> LockImportAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(paths.WorkDirectory);
         var path = Path.Combine(paths.WorkDirectory, ImportLockFileName);
-        var started = Stopwatch.GetTimestamp();
-        while (true)
-        {
-            try
-            {
-                return File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException exception) when (exception.HResult is 11 or 35)
-            {
-                // EWOULDBLOCK (Linux 11, macOS 35): another process is importing.
-                if (Stopwatch.GetElapsedTime(started) > ImportLockTimeout)
-                {
-                    throw new TimeoutException(
-                        $"Another process has been importing '{paths.TemplatesFile}' for over {ImportLockTimeout.TotalSeconds:0} s (lock file '{path}'); is one stuck?",
-                        exception);
-                }
-
-                await Task.Delay(TimeSpan.FromMilliseconds(5), cancellationToken);
-            }
-        }
+        return await FileLock.AcquireAsync(path, ImportLockTimeout, cancellationToken)
+            ?? throw new TimeoutException(
+                $"Another process has been importing '{paths.TemplatesFile}' for over {ImportLockTimeout.TotalSeconds:0} s (lock file '{path}'); is one stuck?");
     }
 
     private static TemplateDefinition Definition(TemplateSnapshot template) => new(

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using HostFactory.Common;
 using HostFactory.Domain.Providers;
 
@@ -6,15 +7,14 @@ namespace HostFactory.Providers.Abstractions;
 /// <summary>
 /// Serialises the provision calls that share a <see cref="ProvisionKey"/> across every process that runs one provider
 /// instance, as the port's idempotency asks: the second call waits for the first, then finds what it made. The lock is
-/// an advisory <c>flock</c> on one of 64 files in <c>&lt;state directory&gt;/locks/</c> (a <see cref="FileShare.None"/>
-/// open, which .NET maps to <c>flock</c> on Linux), chosen by a hash of the key, so a process killed while it holds it
-/// never leaves it held, and no lock file is made per key. Calls under other keys that share the file wait too; that
+/// an advisory <c>flock</c> (a <see cref="FileLock"/>) on one of 64 files in <c>&lt;state directory&gt;/locks/</c>,
+/// chosen by a stable hash of the key, so a process killed while it holds it never leaves it held, and no lock file is
+/// made per key. Calls under other keys that share the file wait too; that
 /// costs a short wait, never a wrong answer.
 /// </summary>
 public static class ProvisionKeyLock
 {
     private const int StripeCount = 64;
-    private static readonly TimeSpan MaxPause = TimeSpan.FromMilliseconds(20);
 
     /// <summary>Waits until no other call holds the lock of <paramref name="key"/>, then holds it until disposed.</summary>
     /// <param name="context">The provider instance (its state directory holds the lock files).</param>
@@ -26,17 +26,15 @@ public static class ProvisionKeyLock
     public static async Task<IDisposable> AcquireAsync(ProviderContext context, ProvisionKey key, CancellationToken cancellationToken)
     {
         var path = PathOf(context, key);
-        var pause = TimeSpan.FromMilliseconds(1);
-        while (true)
+        try
         {
-            if (TryOpen(path) is { } held)
-            {
-                return held;
-            }
-
-            // Jitter keeps two waiters from retrying in lockstep.
-            await Task.Delay(pause + TimeSpan.FromMicroseconds(Random.Shared.Next(500)), cancellationToken);
-            pause = pause * 2 < MaxPause ? pause * 2 : MaxPause;
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            return await FileLock.AcquireAsync(path, Timeout.InfiniteTimeSpan, cancellationToken)
+                ?? throw new UnreachableException("A wait without a timeout returned without the lock.");
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw Unopenable(path, exception);
         }
     }
 
@@ -59,21 +57,19 @@ public static class ProvisionKeyLock
         return Path.Combine(context.StateDirectory, "locks", $"provision-{StableHash.Of(key.Value) % StripeCount:x2}.lock");
     }
 
-    private static FileStream? TryOpen(string path)
+    private static IDisposable? TryOpen(string path)
     {
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
-        }
-        catch (IOException exception) when (exception.HResult is 11 or 35)
-        {
-            // EWOULDBLOCK (Linux 11, macOS 35): another open file description holds the lock.
-            return null;
+            return FileLock.TryAcquire(path);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            throw new MachineProviderException($"The provision lock file '{path}' cannot be opened: {exception.Message}", exception);
+            throw Unopenable(path, exception);
         }
     }
+
+    private static MachineProviderException Unopenable(string path, Exception exception) =>
+        new($"The provision lock file '{path}' cannot be opened: {exception.Message}", exception);
 }

@@ -1,19 +1,19 @@
 using System.Text.Json;
+using HostFactory.Common;
 using HostFactory.Providers.Abstractions;
+using Microsoft.Win32.SafeHandles;
 
 namespace HostFactory.Providers.StaticPool;
 
 /// <summary>
 /// The leases of one pool instance in <c>leases.json</c> in its state directory. Host Factory runs many
 /// plugin processes at once, so every change happens under an OS lock on <c>leases.lock</c> (a
-/// <see cref="FileShare.None"/> open, which .NET maps to <c>flock</c> on Linux) and is written to a
+/// <see cref="FileLock"/>, an advisory <c>flock</c>) and is written to a
 /// temporary file, flushed to disk and renamed over the old one, so a reader without the lock sees either
 /// the old or the new file, never half of one.
 /// </summary>
 internal sealed class LeaseStore(string directory, TimeSpan lockTimeout)
 {
-    private static readonly TimeSpan LockRetry = TimeSpan.FromMilliseconds(20);
-
     private string LeasesPath => Path.Combine(directory, "leases.json");
 
     private string LockPath => Path.Combine(directory, "leases.lock");
@@ -45,33 +45,26 @@ internal sealed class LeaseStore(string directory, TimeSpan lockTimeout)
 
     /// <summary>Reads, changes and writes the leases while holding the lock.</summary>
     /// <exception cref="TransientProviderException">Another process held the lock longer than the lock timeout.</exception>
+    /// <exception cref="MachineProviderException">The lock file cannot be opened (a read-only state directory).</exception>
     public async Task<T> UpdateAsync<T>(Func<LeaseFile, (LeaseFile Leases, T Result)> change, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(directory);
-        await using var held = await LockAsync(cancellationToken);
+        using var held = await LockAsync(cancellationToken);
         var (leases, result) = change(Read());
         Write(leases);
         return result;
     }
 
-    private async Task<FileStream> LockAsync(CancellationToken cancellationToken)
+    private async Task<SafeFileHandle> LockAsync(CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + lockTimeout;
-        while (true)
+        try
         {
-            try
-            {
-                return new FileStream(LockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                // Another process holds the lock: leases change in milliseconds, so a short wait is enough.
-                await Task.Delay(LockRetry, cancellationToken);
-            }
-            catch (IOException exception)
-            {
-                throw new TransientProviderException($"The lease file lock '{LockPath}' was held by another process for more than {lockTimeout.TotalSeconds} s.", exception);
-            }
+            return await FileLock.AcquireAsync(LockPath, lockTimeout, cancellationToken)
+                ?? throw new TransientProviderException($"The lease file lock '{LockPath}' was held by another process for more than {lockTimeout.TotalSeconds} s.");
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new MachineProviderException($"The lease file lock '{LockPath}' cannot be opened: {exception.Message}", exception);
         }
     }
 

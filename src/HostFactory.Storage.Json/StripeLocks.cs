@@ -6,15 +6,13 @@ namespace HostFactory.Storage.Json;
 
 /// <summary>
 /// Cross-process exclusive locks. Each aggregate maps (by a stable hash of kind and id) to one of 256 lock files in
-/// <c>locks/</c>; holding the file open with <see cref="FileShare.None"/> is an advisory <c>flock(LOCK_EX)</c> on Linux,
-/// released by the kernel when the holder closes it or dies, so a killed process never leaves a lock behind. A fixed
+/// <c>locks/</c>, each a <see cref="FileLock"/>: an advisory <c>flock(LOCK_EX)</c> released by the kernel when the
+/// holder closes it or dies, so a killed process never leaves a lock behind. A fixed
 /// set of files avoids both one lock file per aggregate ever stored and the race of deleting lock files.
 /// </summary>
 internal sealed class StripeLocks(string directory, TimeSpan timeout)
 {
     public const int StripeCount = 256;
-
-    private static readonly TimeSpan MaxPause = TimeSpan.FromMilliseconds(16);
 
     public string Directory { get; } = directory;
 
@@ -92,44 +90,35 @@ internal sealed class StripeLocks(string directory, TimeSpan timeout)
 
     private async ValueTask<SafeFileHandle> WaitForAsync(string path, long started, string subject, CancellationToken cancellationToken)
     {
-        var pause = TimeSpan.FromMilliseconds(1);
-        SafeFileHandle? handle;
-        while ((handle = TryOpen(path)) is null)
+        // The timeout counts from the call, however many stripes it takes; the last stripe is still tried once.
+        var left = Timeout - Stopwatch.GetElapsedTime(started);
+        try
         {
-            if (Stopwatch.GetElapsedTime(started) >= Timeout)
-            {
-                throw new StorageLockTimeoutException(subject, path, Timeout);
-            }
-
-            // Jitter keeps processes that collided from retrying in lockstep.
-            await Task.Delay(pause + TimeSpan.FromMicroseconds(Random.Shared.Next(500)), cancellationToken);
-            pause = pause * 2 < MaxPause ? pause * 2 : MaxPause;
+            return await FileLock.AcquireAsync(path, left > TimeSpan.Zero ? left : TimeSpan.Zero, cancellationToken)
+                ?? throw new StorageLockTimeoutException(subject, path, Timeout);
         }
-
-        return handle;
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw Unavailable(path, exception);
+        }
     }
 
     /// <summary>The lock file open with an exclusive lock, or null when another open file description holds it.</summary>
+    /// <exception cref="StorageUnavailableException">The lock file cannot be opened.</exception>
     public static SafeFileHandle? TryOpen(string path)
     {
         try
         {
-            return File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException exception) when (IsHeldElsewhere(exception))
-        {
-            return null;
+            return FileLock.TryAcquire(path);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            throw new StorageUnavailableException(Path.GetDirectoryName(path)!, $"the lock file '{path}' cannot be opened for writing: {exception.Message}", exception);
+            throw Unavailable(path, exception);
         }
     }
 
-    // .NET reports a lock held elsewhere as EWOULDBLOCK on Unix (11 on Linux, 35 on macOS) and as a sharing or lock
-    // violation on Windows; every other I/O error is a real failure.
-    private static bool IsHeldElsewhere(IOException exception) =>
-        exception.HResult is 11 or 35 or unchecked((int)0x80070020) or unchecked((int)0x80070021);
+    private static StorageUnavailableException Unavailable(string path, Exception exception) =>
+        new(Path.GetDirectoryName(path)!, $"the lock file '{path}' cannot be opened for writing: {exception.Message}", exception);
 }
 
 /// <summary>Locks taken together and released together (in reverse order) on dispose.</summary>

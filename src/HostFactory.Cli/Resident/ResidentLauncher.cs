@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using HostFactory.Common;
 
 namespace HostFactory.Cli.Resident;
 
@@ -51,19 +52,11 @@ internal static class ResidentLauncher
     {
         try
         {
-            using var probe = new FileStream(endpoint.LockPath, FileMode.Open, FileAccess.Read, FileShare.None, bufferSize: 1);
-            return false;
-        }
-        catch (FileNotFoundException)
-        {
-            return false;
-        }
-        catch (DirectoryNotFoundException)
-        {
-            return false;
+            return FileLock.IsHeld(endpoint.LockPath);
         }
         catch (IOException)
         {
+            // A lock file that cannot be probed: starting another would meet the same file; leave it to the one there.
             return true;
         }
     }

@@ -5,7 +5,9 @@ using System.Text;
 using HostFactory.Cli.Infrastructure;
 using HostFactory.Cli.Logging;
 using HostFactory.Cli.Protocol;
+using HostFactory.Common;
 using HostFactory.Providers.Configuration;
+using Microsoft.Win32.SafeHandles;
 
 namespace HostFactory.Cli.Resident;
 
@@ -128,14 +130,15 @@ internal sealed class ResidentServer
         }
     }
 
-    private static FileStream? TryLock(string path)
+    private static SafeFileHandle? TryLock(string path)
     {
         try
         {
-            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
+            return FileLock.TryAcquire(path);
         }
         catch (IOException)
         {
+            // A lock file this process cannot open is one it cannot serve behind: the call that started it goes on alone.
             return null;
         }
     }
