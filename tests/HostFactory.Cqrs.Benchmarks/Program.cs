@@ -6,8 +6,8 @@ switch (args)
     case ["breakdown"]:
         ScopedDispatchBreakdown.Run(Console.Out);
         return;
-    case ["peers"]:
-        PeerComparison.Run(Console.Out);
+    case ["peers", .. var categories]:
+        PeerComparison.Run(Console.Out, categories);
         return;
     default:
         BenchmarkSwitcher.FromAssembly(typeof(DispatchBenchmarks).Assembly).Run(args);
