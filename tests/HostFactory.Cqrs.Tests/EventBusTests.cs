@@ -101,6 +101,28 @@ public sealed class EventBusTests
     }
 
     [Fact]
+    public async Task PublishAsync_WhenFiveSingletonHandlersFinishAtOnceAndOneThrows_RunsEachOnEveryPublishAndFaultsTheTask()
+    {
+        await using var provider = TestServices.For(typeof(StorageChecked)).BuildStrict();
+        await using var scope = provider.CreateAsyncScope();
+        var bus = scope.ServiceProvider.GetRequiredService<IEventBus>();
+        var recorder = provider.GetRequiredService<Recorder>();
+
+        // The first publish resolves the singletons; the second calls them bound, the first three from call sites of
+        // their own and the rest from one. Wherever the scan put the throwing handler, every other one still runs.
+        for (var publish = 1; publish <= 2; publish++)
+        {
+            var publishing = bus.PublishAsync(new StorageChecked("/var"));
+
+            publishing.IsFaulted.Should().BeTrue("every handler finished at once, and one failed");
+            var thrown = await publishing.Awaiting(p => p.AsTask()).Should().ThrowExactlyAsync<EventHandlerException>();
+            thrown.Which.InnerExceptions.Should().ContainSingle().Which.Should().BeSameAs(recorder.Thrown.Last());
+            thrown.Which.FailedHandlers.Should().Equal(typeof(ChecksHealth));
+            recorder.Entries.Should().HaveCount(5 * publish).And.Subject.TakeLast(5).Should().BeEquivalentTo("quota", "inodes", "mounts", "speed", "health");
+        }
+    }
+
+    [Fact]
     public async Task PublishAsync_WhenAHandlerThrowsWithoutWaiting_ReturnsAFaultedTaskRatherThanThrowing()
     {
         await using var provider = TestServices.For(typeof(StorageEmptied)).BuildStrict();

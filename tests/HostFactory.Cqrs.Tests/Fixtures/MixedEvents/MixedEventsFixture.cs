@@ -75,3 +75,56 @@ public sealed class FailsAfterWaiting(Recorder recorder) : IEventHandler<Storage
         throw recorder.Throwing(new StorageAlarmException("failed after waiting"));
     }
 }
+
+/// <summary>More handlers than the bus calls from call sites of their own, all finishing without waiting, one by throwing.</summary>
+public sealed record StorageChecked(string Volume) : IEvent;
+
+[EventHandler(Lifetime = ServiceLifetime.Singleton)]
+public sealed class ChecksQuota(Recorder recorder) : IEventHandler<StorageChecked>
+{
+    public ValueTask HandleAsync(StorageChecked @event, CancellationToken cancellationToken)
+    {
+        recorder.Add("quota");
+        return ValueTask.CompletedTask;
+    }
+}
+
+[EventHandler(Lifetime = ServiceLifetime.Singleton)]
+public sealed class ChecksInodes(Recorder recorder) : IEventHandler<StorageChecked>
+{
+    public ValueTask HandleAsync(StorageChecked @event, CancellationToken cancellationToken)
+    {
+        recorder.Add("inodes");
+        return ValueTask.CompletedTask;
+    }
+}
+
+[EventHandler(Lifetime = ServiceLifetime.Singleton)]
+public sealed class ChecksMounts(Recorder recorder) : IEventHandler<StorageChecked>
+{
+    public ValueTask HandleAsync(StorageChecked @event, CancellationToken cancellationToken)
+    {
+        recorder.Add("mounts");
+        return ValueTask.CompletedTask;
+    }
+}
+
+[EventHandler(Lifetime = ServiceLifetime.Singleton)]
+public sealed class ChecksSpeed(Recorder recorder) : IEventHandler<StorageChecked>
+{
+    public ValueTask HandleAsync(StorageChecked @event, CancellationToken cancellationToken)
+    {
+        recorder.Add("speed");
+        return ValueTask.CompletedTask;
+    }
+}
+
+[EventHandler(Lifetime = ServiceLifetime.Singleton)]
+public sealed class ChecksHealth(Recorder recorder) : IEventHandler<StorageChecked>
+{
+    public ValueTask HandleAsync(StorageChecked @event, CancellationToken cancellationToken)
+    {
+        recorder.Add("health");
+        throw recorder.Throwing(new StorageAlarmException("unhealthy"));
+    }
+}
