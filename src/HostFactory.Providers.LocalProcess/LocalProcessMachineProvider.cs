@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using HostFactory.Common;
 using HostFactory.Domain.Machines;
 using HostFactory.Domain.Providers;
 using HostFactory.Domain.Requests;
@@ -208,7 +209,7 @@ public sealed class LocalProcessMachineProvider : IMachineProvider
         {
             // A process that died without being released is a machine lost outside Host Factory.
             if (LocalProcessMachineId.TryParse(machine.ProviderMachineId, out var id)
-                && !ProcFs.IsAlive(id.Pid, id.StartTime)
+                && !ProcessLiveness.IsAlive(id.Pid, id.StartTime)
                 && _records.ReleasedAt(id) is null)
             {
                 reclaimed.Add(new ReclaimedMachine(machine.ProviderMachineId, machine.HostName, 0));
@@ -263,7 +264,7 @@ public sealed class LocalProcessMachineProvider : IMachineProvider
 
     /// <summary>Still this instance's: the process runs and no release began.</summary>
     private bool IsHeld((MachineRecord Record, LocalProcessMachineId Id) machine) =>
-        ProcFs.IsAlive(machine.Id.Pid, machine.Id.StartTime) && _records.ReleasedAt(machine.Id) is null;
+        ProcessLiveness.IsAlive(machine.Id.Pid, machine.Id.StartTime) && _records.ReleasedAt(machine.Id) is null;
 
     private ProvisionedMachine ToMachine(MachineRecord record, LocalProcessMachineId id) => new(
         id.ToString(),
@@ -289,7 +290,7 @@ public sealed class LocalProcessMachineProvider : IMachineProvider
         }
 
         var released = _records.ReleasedAt(id);
-        if (ProcFs.IsAlive(id.Pid, id.StartTime))
+        if (ProcessLiveness.IsAlive(id.Pid, id.StartTime))
         {
             if (released is null)
             {
@@ -317,7 +318,7 @@ public sealed class LocalProcessMachineProvider : IMachineProvider
         var deadline = _context.TimeProvider.GetUtcNow() + within;
         while (alive.Count > 0)
         {
-            alive.RemoveAll(static id => !ProcFs.IsAlive(id.Pid, id.StartTime));
+            alive.RemoveAll(static id => !ProcessLiveness.IsAlive(id.Pid, id.StartTime));
             if (alive.Count == 0 || _context.TimeProvider.GetUtcNow() >= deadline)
             {
                 break;

@@ -1,3 +1,4 @@
+using HostFactory.Common;
 using HostFactory.Domain.Providers;
 using HostFactory.Providers.Abstractions;
 
@@ -51,7 +52,7 @@ internal sealed class MachineLauncher(MachineRecords records)
                 $"the launcher shell exited with code {launched.ExitCode} without writing the machine's pid: {launched.StandardErrorTail(500)} {MachineRecords.Tail(record.StandardErrorLog)}".TrimEnd());
         }
 
-        return ProcFs.IsAlive(id.Pid, id.StartTime)
+        return ProcessLiveness.IsAlive(id.Pid, id.StartTime)
             ? id
             : throw new MachineProviderException($"process {id.Pid} exited at once; see {record.StandardErrorLog}: {MachineRecords.Tail(record.StandardErrorLog)}");
     }

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json;
+using HostFactory.Common;
 using HostFactory.Storage.Json.Documents;
 using Microsoft.Extensions.Logging;
 
@@ -213,30 +213,12 @@ internal sealed class JournalRecovery(StorageLayout layout, StripeLocks locks, D
     private void RemoveIfAbandoned(string path)
     {
         // <target>.<pid>-<n>.tmp: remove when that process is gone, or when it is so old the pid must have been reused.
-        var ownerAlive = StorageLayout.OwnerOfTemp(path) is { } pid && IsAlive(pid);
+        var ownerAlive = StorageLayout.OwnerOfTemp(path) is { } pid && ProcessLiveness.IsAlive(pid);
         var old = time.GetUtcNow() - File.GetLastWriteTimeUtc(path) > AbandonedTempAge;
         if (!ownerAlive || old)
         {
             File.Delete(path);
             StorageLog.RemovedAbandonedTemp(logger, path);
-        }
-    }
-
-    private static bool IsAlive(int pid)
-    {
-        if (pid == Environment.ProcessId)
-        {
-            return true;
-        }
-
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (Exception exception) when (exception is ArgumentException or InvalidOperationException)
-        {
-            return false;
         }
     }
 }

@@ -6,6 +6,7 @@ using HostFactory.Application.Requests.Common;
 using HostFactory.Cli.Infrastructure;
 using HostFactory.Cli.Operator;
 using HostFactory.Cli.Protocol;
+using HostFactory.Common;
 using HostFactory.Domain.Machines;
 using HostFactory.Domain.Requests;
 using HostFactory.Providers.Configuration;
@@ -148,7 +149,7 @@ internal static class DemoVerb
                 if (machine is not null
                     && machine.ProviderData.TryGetValue("pid", out var pidText) && int.TryParse(pidText, CultureInfo.InvariantCulture, out var pid)
                     && machine.ProviderData.TryGetValue("startTime", out var startText) && ulong.TryParse(startText, CultureInfo.InvariantCulture, out var startTime)
-                    && ProcessProbe.IsAlive(pid, startTime))
+                    && ProcessLiveness.IsAlive(pid, startTime))
                 {
                     alive.Add($"{machine.HostName} (pid {pidText})");
                 }
