@@ -180,6 +180,6 @@ internal sealed partial class HostingJsonContext : System.Text.Json.Serializatio
 
 internal static partial class Log
 {
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Imported {TemplatesFile}: {Created} created, {Updated} updated, {Disabled} disabled")]
+    [LoggerMessage(EventId = 6000, Level = LogLevel.Information, Message = "Imported {TemplatesFile}: {Created} created, {Updated} updated, {Disabled} disabled")]
     public static partial void TemplatesImported(ILogger logger, string templatesFile, int created, int updated, int disabled);
 }

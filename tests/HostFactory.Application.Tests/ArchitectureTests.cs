@@ -86,7 +86,7 @@ public sealed class ArchitectureTests
         || (dependency.IsGenericType && dependency.GetGenericTypeDefinition() == typeof(ILogger<>))
         || (dependency == typeof(IMachineProviderRegistry) && QueriesThatAskProviders.Contains(handler.Name));
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
