@@ -8,8 +8,14 @@ namespace HostFactory.Domain.Tests;
 /// <summary>Valid building blocks the tests vary one field at a time.</summary>
 internal static class TestData
 {
+    /// <summary>Where the tests' clocks start: 2025-01-01 08:00 UTC.</summary>
+    public static readonly DateTimeOffset Start = new(2025, 1, 1, 8, 0, 0, TimeSpan.Zero);
+
     public static readonly TemplateId TemplateId = new("OnDemand-Minimal-Template-VM");
     public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(30);
+
+    /// <summary>A clock that moves only when told to, at <see cref="Start"/>.</summary>
+    public static FakeTimeProvider Clock() => new(Start);
 
     public static TemplateAttributes Attributes() => new("X86_64", nRam: 1024, nCpus: 1);
 
@@ -17,7 +23,7 @@ internal static class TestData
         Template.Create(TemplateId, "local", maxNumber, Attributes(), ProviderSettings.Empty, null, clock);
 
     public static ProvisionedMachine Provisioned(MachineStatus status = MachineStatus.Pending) =>
-        new("i-0abc", "host-a.example", "10.0.0.5", null, ManualClock.DefaultStart, status,
+        new("i-0abc", "host-a.example", "10.0.0.5", null, TestData.Start, status,
             new Dictionary<string, string> { ["pid"] = "4242", ["startTime"] = "1734619942" });
 
     /// <summary>A machine in <paramref name="status"/> with no pending events.</summary>

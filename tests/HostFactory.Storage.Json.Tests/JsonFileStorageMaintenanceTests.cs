@@ -6,7 +6,7 @@ public sealed class JsonFileStorageMaintenanceTests : IDisposable
 {
     private readonly TempDirectory _directory = new();
     private readonly StorageFixture _storage;
-    private readonly ManualClock _clock = new();
+    private readonly FakeTimeProvider _clock = TestData.Clock();
 
     public JsonFileStorageMaintenanceTests() => _storage = new StorageFixture(_directory.Combine("data"));
 

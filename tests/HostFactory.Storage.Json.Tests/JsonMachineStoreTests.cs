@@ -10,7 +10,7 @@ public sealed class JsonMachineStoreTests : IDisposable
 {
     private readonly TempDirectory _directory = new();
     private readonly StorageFixture _storage;
-    private readonly ManualClock _clock = new();
+    private readonly FakeTimeProvider _clock = TestData.Clock();
     private readonly RequestId _requestId = RequestId.NewAcquire();
 
     public JsonMachineStoreTests() => _storage = new StorageFixture(_directory.Combine("data"));

@@ -10,7 +10,7 @@ public sealed class JsonRequestStoreTests : IDisposable
 {
     private readonly TempDirectory _directory = new();
     private readonly StorageFixture _storage;
-    private readonly ManualClock _clock = new();
+    private readonly FakeTimeProvider _clock = TestData.Clock();
 
     public JsonRequestStoreTests() => _storage = new StorageFixture(_directory.Combine("data"));
 
@@ -47,7 +47,7 @@ public sealed class JsonRequestStoreTests : IDisposable
 
         var loaded = (await _storage.RequestReader.GetAsync(request.Id, default))!;
         loaded.Should().BeEquivalentTo(request.ToSnapshot());
-        loaded.CompletedAt.Should().Be(ManualClock.DefaultStart.AddSeconds(3));
+        loaded.CompletedAt.Should().Be(TestData.Start.AddSeconds(3));
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public sealed class MultiProcessConcurrencyTests(ITestOutputHelper output) : IDi
     public async Task Storage_WhenEightProcessesUpdateTheSameRequests_LosesNoUpdateAndDuplicatesNothing()
     {
         var data = _directory.Combine("data");
-        var clock = new ManualClock();
+        var clock = TestData.Clock();
         var shared = new List<Request>();
         using (var setup = new StorageFixture(data))
         {

@@ -15,7 +15,7 @@ namespace HostFactory.Storage.Json.Tests;
 public sealed class RecoveryTests : IDisposable
 {
     private readonly TempDirectory _directory = new();
-    private readonly ManualClock _clock = new();
+    private readonly FakeTimeProvider _clock = TestData.Clock();
     private readonly string _data;
 
     public RecoveryTests() => _data = _directory.Combine("data");

@@ -10,7 +10,7 @@ namespace HostFactory.Storage.Json.Tests;
 public sealed class StorageDirectoryTests : IDisposable
 {
     private readonly TempDirectory _directory = new();
-    private readonly ManualClock _clock = new();
+    private readonly FakeTimeProvider _clock = TestData.Clock();
 
     public void Dispose() => _directory.Dispose();
 

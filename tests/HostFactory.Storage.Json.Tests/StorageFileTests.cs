@@ -8,7 +8,7 @@ public sealed class StorageFileTests : IDisposable
 {
     private readonly TempDirectory _directory = new();
     private readonly StorageFixture _storage;
-    private readonly ManualClock _clock = new();
+    private readonly FakeTimeProvider _clock = TestData.Clock();
 
     public StorageFileTests() => _storage = new StorageFixture(_directory.Combine("data"));
 

@@ -7,23 +7,6 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace HostFactory.Storage.Json.Tests;
 
-/// <summary>A clock that only moves when told to.</summary>
-public sealed class ManualClock(DateTimeOffset start) : TimeProvider
-{
-    public static readonly DateTimeOffset DefaultStart = new(2025, 1, 1, 8, 0, 0, TimeSpan.Zero);
-
-    private DateTimeOffset _now = start;
-
-    public ManualClock()
-        : this(DefaultStart)
-    {
-    }
-
-    public override DateTimeOffset GetUtcNow() => _now;
-
-    public void Advance(TimeSpan by) => _now += by;
-}
-
 /// <summary>A fresh directory under the system temp directory, deleted with everything in it on dispose.</summary>
 public sealed class TempDirectory : IDisposable
 {
@@ -91,6 +74,12 @@ public sealed class StorageFixture : IDisposable
 /// <summary>Valid aggregates the tests vary.</summary>
 internal static class TestData
 {
+    /// <summary>Where the tests' clocks start: 2025-01-01 08:00 UTC.</summary>
+    public static readonly DateTimeOffset Start = new(2025, 1, 1, 8, 0, 0, TimeSpan.Zero);
+
+    /// <summary>A clock that moves only when told to, at <see cref="Start"/>.</summary>
+    public static FakeTimeProvider Clock() => new(Start);
+
     public static readonly TemplateId TemplateId = new("OnDemand-Minimal-Template-VM");
 
     /// <summary>The template the TestWorker's machines are made from.</summary>

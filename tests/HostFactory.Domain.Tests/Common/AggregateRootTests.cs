@@ -4,7 +4,7 @@ namespace HostFactory.Domain.Tests.Common;
 
 public sealed class AggregateRootTests
 {
-    private readonly ManualClock _clock = new();
+    private readonly FakeTimeProvider _clock = TestData.Clock();
 
     [Fact]
     public void DequeueEvents_WhenEventsPending_ReturnsThemOldestFirstAndClears()

@@ -7,7 +7,7 @@ namespace HostFactory.Domain.Tests.Machines;
 
 public sealed class MachineTests
 {
-    private readonly ManualClock _clock = new();
+    private readonly FakeTimeProvider _clock = TestData.Clock();
 
     private DateTimeOffset Now => _clock.GetUtcNow();
 

@@ -48,7 +48,7 @@ public sealed class MachineTransitionTests
     [MemberData(nameof(AllPairs))]
     public void ApplyProviderStatus_ForEveryPair_MovesWhenLegalNoOpWhenSameThrowsOtherwise(MachineStatus from, MachineStatus to)
     {
-        var clock = new ManualClock();
+        var clock = TestData.Clock();
         var machine = TestData.MachineIn(from, clock);
         clock.Advance(TimeSpan.FromSeconds(10));
         Action apply = () => machine.ApplyProviderStatus(to, "observed", clock);
@@ -57,7 +57,7 @@ public sealed class MachineTransitionTests
         {
             apply();
             machine.Status.Should().Be(from);
-            machine.UpdatedAt.Should().Be(ManualClock.DefaultStart);
+            machine.UpdatedAt.Should().Be(TestData.Start);
             machine.DomainEvents.Should().BeEmpty();
         }
         else if (Legal[from].Contains(to))
@@ -85,6 +85,6 @@ public sealed class MachineTransitionTests
         var expected = status is not (MachineStatus.Terminated or MachineStatus.Failed);
 
         status.IsActive.Should().Be(expected);
-        TestData.MachineIn(status, new ManualClock()).IsActive.Should().Be(expected);
+        TestData.MachineIn(status, TestData.Clock()).IsActive.Should().Be(expected);
     }
 }

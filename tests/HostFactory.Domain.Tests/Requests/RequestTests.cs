@@ -6,7 +6,7 @@ namespace HostFactory.Domain.Tests.Requests;
 
 public sealed class RequestTests
 {
-    private readonly ManualClock _clock = new();
+    private readonly FakeTimeProvider _clock = TestData.Clock();
 
     private DateTimeOffset Now => _clock.GetUtcNow();
 

@@ -61,7 +61,7 @@ public sealed class RequestTransitionTests
     [MemberData(nameof(AllPairs))]
     public void IntentMethod_ForEveryPair_MovesWhenLegalAndThrowsOtherwise(RequestKind kind, RequestStatus from, RequestStatus to)
     {
-        var clock = new ManualClock();
+        var clock = TestData.Clock();
         var snapshot = TestData.RequestSnapshotIn(kind, from, clock.GetUtcNow());
         if (Impossible.Contains($"{kind}: {from}"))
         {

@@ -5,7 +5,7 @@ namespace HostFactory.Domain.Tests.Templates;
 
 public sealed class TemplateTests
 {
-    private readonly ManualClock _clock = new();
+    private readonly FakeTimeProvider _clock = TestData.Clock();
 
     [Fact]
     public void Create_WhenValid_IsEnabledWithDefaultTimeoutAndRaisesTemplateCreated()
@@ -19,10 +19,10 @@ public sealed class TemplateTests
         template.ProviderSettings.Should().Be(ProviderSettings.Empty);
         template.Enabled.Should().BeTrue();
         template.RequestTimeout.Should().Be(TimeSpan.FromMinutes(30));
-        template.CreatedAt.Should().Be(ManualClock.DefaultStart);
-        template.UpdatedAt.Should().Be(ManualClock.DefaultStart);
+        template.CreatedAt.Should().Be(TestData.Start);
+        template.UpdatedAt.Should().Be(TestData.Start);
         template.Version.Should().Be(0);
-        template.DomainEvents.Should().Equal(new TemplateCreated(TestData.TemplateId, "local", 10, ManualClock.DefaultStart));
+        template.DomainEvents.Should().Equal(new TemplateCreated(TestData.TemplateId, "local", 10, TestData.Start));
     }
 
     [Theory]
@@ -97,7 +97,7 @@ public sealed class TemplateTests
         template.Attributes.Should().Be(attributes);
         template.ProviderSettings.Should().Be(settings);
         template.RequestTimeout.Should().Be(TimeSpan.FromMinutes(10));
-        template.CreatedAt.Should().Be(ManualClock.DefaultStart);
+        template.CreatedAt.Should().Be(TestData.Start);
         template.UpdatedAt.Should().Be(_clock.GetUtcNow());
         template.DomainEvents.Should().Equal(new TemplateUpdated(TestData.TemplateId, "aws", -1, true, _clock.GetUtcNow()));
     }
@@ -128,8 +128,8 @@ public sealed class TemplateTests
 
         template.Enabled.Should().BeTrue();
         template.DomainEvents.Should().Equal(
-            new TemplateUpdated(TestData.TemplateId, "local", 10, false, ManualClock.DefaultStart),
-            new TemplateUpdated(TestData.TemplateId, "local", 10, true, ManualClock.DefaultStart));
+            new TemplateUpdated(TestData.TemplateId, "local", 10, false, TestData.Start),
+            new TemplateUpdated(TestData.TemplateId, "local", 10, true, TestData.Start));
     }
 
     [Fact]
@@ -142,7 +142,7 @@ public sealed class TemplateTests
         template.Enable(_clock);
 
         template.DomainEvents.Should().BeEmpty();
-        template.UpdatedAt.Should().Be(ManualClock.DefaultStart);
+        template.UpdatedAt.Should().Be(TestData.Start);
     }
 
     [Fact]
@@ -153,7 +153,7 @@ public sealed class TemplateTests
 
         template.MarkDeleted(_clock);
 
-        template.DomainEvents.Should().Equal(new TemplateDeleted(TestData.TemplateId, ManualClock.DefaultStart));
+        template.DomainEvents.Should().Equal(new TemplateDeleted(TestData.TemplateId, TestData.Start));
     }
 
     [Theory]
