@@ -1,3 +1,4 @@
+using HostFactory.Providers.Configuration;
 using HostFactory.Providers.Loading;
 using Microsoft.Extensions.Options;
 
@@ -56,6 +57,7 @@ internal static class ServerStartup
             AggregateException aggregate when aggregate.InnerExceptions.All(e => ConfigurationProblem(e) is not null)
                 => string.Join(" ", aggregate.InnerExceptions.Select(ConfigurationProblem)),
             ProviderLoadException or ConfigurationFileNotFoundException => exception.Message,
+            _ when HostFactoryConfiguration.IsUnconvertibleValue(exception) => exception.Message,
 
             // A configuration file that is not JSON: the loader names the file, its causes say where the JSON breaks.
             InvalidDataException => string.Join(" ", Causes(exception).Select(e => e.Message).Distinct()),

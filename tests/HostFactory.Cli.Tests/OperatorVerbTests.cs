@@ -210,6 +210,25 @@ public sealed class OperatorVerbTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Verbs_WhenASettingHasAValueOfTheWrongType_ExitFiveNamingTheSettingOnOneLine()
+    {
+        var configuration = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(
+            Path.Combine(_hf.ConfigurationDirectory, $"{HostFactoryInstallation.InstanceName}prov_config.json")))!;
+        configuration["hostFactory"]!["storage"] = new System.Text.Json.Nodes.JsonObject { ["lockTimeout"] = "soon" };
+        var file = Path.Combine(_hf.Root, "wrong-type", "hostfactory.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        await File.WriteAllTextAsync(file, configuration.ToJsonString());
+        File.Copy(Path.Combine(_hf.ConfigurationDirectory, $"{HostFactoryInstallation.InstanceName}prov_templates.json"), Path.Combine(Path.GetDirectoryName(file)!, "templates.json"));
+
+        var result = await CliProcess.RunAsync(_hf.Environment, "getAvailableTemplates", "--config", file);
+
+        result.ExitCode.Should().Be(5, result.ToString());
+        ProtocolShape.Failure(Json.Parse(result.StandardOutput)).Should().BeEmpty();
+        result.ErrorLines.Should().ContainSingle().Which.Should().Be(
+            "hostfactory getAvailableTemplates: Invalid configuration: Failed to convert configuration value 'soon' at 'hostFactory:storage:LockTimeout' to type 'System.TimeSpan'.");
+    }
+
+    [Fact]
     public async Task Verbs_WhenTheTemplatesFileIsInvalid_ExitFiveNamingTheTemplate()
     {
         await _hf.WriteTemplatesAsync([HostFactoryInstallation.Template("e2e-vm", 99999)]);

@@ -102,6 +102,8 @@ public sealed class ServerStartupTests : IDisposable
     [Theory]
     [InlineData("http://0.0.0.0:0", "The server would listen on http://0.0.0.0:0, which is not a loopback address, without a bearer token.*The server did not start.")]
     [InlineData("http://127.0.0.1:0 --hostFactory:reconciler:interval=00:00:00", "hostFactory:reconciler:interval must be between 00:00:01 and 01:00:00, was 00:00:00.")]
+    [InlineData("http://127.0.0.1:0 --hostFactory:reconciler:interval=abc", "Failed to convert configuration value 'abc' at 'hostFactory:reconciler:Interval' to type 'System.TimeSpan'.")]
+    [InlineData("http://127.0.0.1:0 --hostFactory:reconciler:enabled=maybe", "Failed to convert configuration value 'maybe' at 'hostFactory:reconciler:Enabled' to type 'System.Boolean'.")]
     public async Task ServerProcess_WhenTheConfigurationIsRefused_EndsWithOneLineAndTheConfigurationExitCodeBeforeListening(string arguments, string reason)
     {
         var result = await ServerProcess.RunAsync([$"--config={_configurationFile}", .. $"--urls={arguments}".Split(' ')]);

@@ -3,6 +3,7 @@ using HostFactory.Cqrs;
 using HostFactory.Domain.Common;
 using HostFactory.Domain.Providers;
 using HostFactory.Providers.Abstractions;
+using HostFactory.Providers.Configuration;
 using HostFactory.Providers.Loading;
 using HostFactory.Providers.Templates;
 using HostFactory.Hosting;
@@ -35,6 +36,7 @@ internal static class ErrorMapper
             => Known(ExitCodes.ConfigurationError, exception.Message),
         OptionsValidationException options
             => Known(ExitCodes.ConfigurationError, $"Invalid configuration: {string.Join(" ", options.Failures)}"),
+        _ when HostFactoryConfiguration.IsUnconvertibleValue(exception) => Known(ExitCodes.ConfigurationError, $"Invalid configuration: {exception.Message}"),
         StorageException or PostgresStorageException or StorageCopyVerificationException or ConcurrencyException
             or ConcurrencyRetryExhaustedException or MachineProviderException
             => Known(ExitCodes.ProviderOrStorageFailure, exception.Message),

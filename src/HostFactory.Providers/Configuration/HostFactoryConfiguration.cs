@@ -37,4 +37,16 @@ public static class HostFactoryConfiguration
             .AddJsonFile(fullPath, optional: false, reloadOnChange: false)
             .Build();
     }
+
+    /// <summary>
+    /// Whether <paramref name="exception"/> is the configuration binder refusing a value it cannot convert to its
+    /// setting's type (<c>"interval": "abc"</c>, <c>"enabled": "maybe"</c>): an <see cref="InvalidOperationException"/>
+    /// thrown by Microsoft.Extensions.Configuration.Binder, whose message names the setting, the value and the type. It
+    /// surfaces when the options are first read, so a host treats it as a refused configuration, like an
+    /// <c>OptionsValidationException</c>, and not as a crash.
+    /// </summary>
+    /// <param name="exception">What reading the options threw.</param>
+    /// <returns>True for a value the binder could not convert.</returns>
+    public static bool IsUnconvertibleValue(Exception exception) =>
+        exception is InvalidOperationException { Source: "Microsoft.Extensions.Configuration.Binder" };
 }
