@@ -27,6 +27,9 @@ public sealed class HostFactoryInstallation : IAsyncDisposable
         Template("e2e-off", 4, extra: "\"enabled\": false"),
     ];
 
+    /// <summary>How long a resident process gets to end on SIGTERM when the installation is disposed.</summary>
+    private static readonly TimeSpan ResidentStopDeadline = TimeSpan.FromSeconds(30);
+
     private int _inputs;
 
     private HostFactoryInstallation(string root, bool resident, IReadOnlyDictionary<string, string?>? environment)
@@ -244,13 +247,29 @@ public sealed class HostFactoryInstallation : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // SIGTERM first, as a service manager stops it: the resident process removes its socket and the runtime removes
+        // its diagnostic pipes from the temp directory (clr-debug-pipe-*, dotnet-diagnostic-*), which a SIGKILL leaves
+        // behind, one set per test. SIGKILL only for one that outlives the deadline.
         foreach (var pid in LiveResidentProcesses())
         {
             try
             {
                 using var process = System.Diagnostics.Process.GetProcessById(pid);
-                process.Kill();
-                await process.WaitForExitAsync();
+                using (var term = System.Diagnostics.Process.Start("kill", ["-TERM", pid.ToString(CultureInfo.InvariantCulture)]))
+                {
+                    await term.WaitForExitAsync();
+                }
+
+                using var deadline = new CancellationTokenSource(ResidentStopDeadline);
+                try
+                {
+                    await process.WaitForExitAsync(deadline.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    process.Kill();
+                    await process.WaitForExitAsync();
+                }
             }
             catch (Exception exception) when (exception is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
             {
