@@ -1,7 +1,9 @@
 using HostFactory.Application;
 using HostFactory.Application.Common;
+using HostFactory.Application.Diagnostics;
 using HostFactory.Application.Requests;
 using HostFactory.Application.Requests.Common;
+using HostFactory.Domain.Providers;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -46,6 +48,31 @@ public static class ApplicationServiceCollectionExtensions
         services.TryAddScoped<MachineReturner>();
         services.TryAddScoped<Provisioner>();
         services.TryAddScoped<ProvisionRecovery>();
+        return services;
+    }
+
+    /// <summary>
+    /// Times and traces every provider call the handlers make: wraps the registered <see cref="IMachineProviderRegistry"/>
+    /// so each provider it hands out reports to <see cref="HostFactoryDiagnostics"/> (a duration per call, a client
+    /// span). Call it after the registry is registered (<c>AddHostFactory</c> does); idempotent, and a no-op without a
+    /// registry. Costs nothing per call while nobody listens.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <returns><paramref name="services"/>, for chaining.</returns>
+    public static IServiceCollection AddHostFactoryProviderInstrumentation(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (services.Any(d => d.ServiceType == typeof(InstrumentedMachineProviderRegistry)))
+        {
+            return services;
+        }
+
+        if (services.TryDecorate<IMachineProviderRegistry, InstrumentedMachineProviderRegistry>())
+        {
+            // Marks the decoration done, so a second call does not wrap the registry twice.
+            services.AddSingleton(static provider => (InstrumentedMachineProviderRegistry)provider.GetRequiredService<IMachineProviderRegistry>());
+        }
+
         return services;
     }
 }

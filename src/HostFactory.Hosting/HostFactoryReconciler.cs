@@ -1,3 +1,4 @@
+using HostFactory.Application.Diagnostics;
 using HostFactory.Application.Machines;
 using HostFactory.Application.Requests;
 using HostFactory.Cqrs;
@@ -16,7 +17,8 @@ namespace HostFactory.Hosting;
 /// request with its provider (<see cref="SyncRequests"/>: machines that came up complete their request, requests past
 /// their deadline time out, requests whose call was interrupted are recovered), records the machines the providers took
 /// back (<see cref="GetReturnRequests"/>, then <see cref="RecordReclaimedMachines"/>), and logs the machines providers
-/// hold that no request owns (<see cref="ListOrphanMachines"/>; never released on its own).
+/// hold that no request owns (<see cref="ListOrphanMachines"/>; never released on its own); while someone listens to the
+/// census gauges, it counts the machines (<see cref="TakeMachineCensus"/>).
 /// </summary>
 /// <remarks>
 /// Nothing is held between passes: every change goes through the same versioned saves and conflict re-runs as a Host
@@ -126,6 +128,11 @@ public sealed class HostFactoryReconciler(
                     Report(problems, [.. found.Providers.Where(p => p.Failed).Select(p => p.Problem!)]);
                     orphans = found.Orphans.Count;
                 }, cancellationToken);
+            }
+
+            if (HostFactoryDiagnostics.CensusWanted)
+            {
+                await StepAsync("take the machine census", problems, async token => await queries.ExecuteAsync(new TakeMachineCensus(), token), cancellationToken);
             }
         }
 

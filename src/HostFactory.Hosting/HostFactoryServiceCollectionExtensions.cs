@@ -11,7 +11,9 @@ public static class HostFactoryServiceCollectionExtensions
     /// <summary>
     /// Registers everything HostFactory needs: the command/query/event buses with the application's handlers, the
     /// store <c>hostFactory:storage</c> selects (JSON files by default, or PostgreSQL: <see cref="HostFactoryStorage"/>), the machine providers configured under <c>hostFactory:providers</c>, and the
-    /// <see cref="TemplateFileImporter"/> that imports the templates file. Paths follow Host Factory's rules
+    /// <see cref="TemplateFileImporter"/> that imports the templates file; every provider call is timed and traced
+    /// (<c>AddHostFactoryProviderInstrumentation</c>): a host subscribes to <c>HostFactoryDiagnostics.MeterNames</c> and
+    /// <c>SourceNames</c> with the exporters it chooses (docs/observability.md). Paths follow Host Factory's rules
     /// (<c>HF_PROVIDER_CONFDIR</c>, <c>HF_PROVIDER_WORKDIR</c>, <c>HF_PROVIDER_LOGDIR</c>), falling back to the
     /// <c>config/</c> folder beside the application. Options are validated on start.
     /// </summary>
@@ -50,6 +52,7 @@ public static class HostFactoryServiceCollectionExtensions
         services.AddHostFactoryApplication(options => root.GetSection("application").Bind(options));
         HostFactoryStorage.Add(services, configuration, paths, HostFactoryStorage.KindOf(configuration));
         services.AddMachineProviders(root.GetSection("providers"), host => host.UsePaths(paths));
+        services.AddHostFactoryProviderInstrumentation();
         services.TryAddSingleton<TemplateFileImporter>();
         return services;
     }

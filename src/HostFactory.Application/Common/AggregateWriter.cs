@@ -1,3 +1,4 @@
+using HostFactory.Application.Diagnostics;
 using HostFactory.Domain.Common;
 using HostFactory.Domain.Machines;
 using HostFactory.Domain.Requests;
@@ -18,7 +19,12 @@ internal sealed class AggregateWriter(
     /// <summary>Saves a new request (version 0) and publishes its events. A conflict means the id exists: not retried.</summary>
     public async Task InsertAsync(Request request, CancellationToken cancellationToken)
     {
-        await requests.SaveAsync(request, cancellationToken);
+        ProvisioningMetrics.TagRequest(request.Id);
+        using (StoreSpans.Start("save", request))
+        {
+            await requests.SaveAsync(request, cancellationToken);
+        }
+
         await events.PublishAsync(request, cancellationToken);
     }
 
@@ -30,7 +36,11 @@ internal sealed class AggregateWriter(
             return;
         }
 
-        await machines.SaveManyAsync(newMachines, cancellationToken);
+        using (StoreSpans.Start("save", newMachines))
+        {
+            await machines.SaveManyAsync(newMachines, cancellationToken);
+        }
+
         foreach (var machine in newMachines)
         {
             await events.PublishAsync(machine, cancellationToken);
@@ -64,7 +74,12 @@ internal sealed class AggregateWriter(
         {
             // The first attempt uses the copy the caller holds; after a conflict that copy is stale (and may carry
             // events of a change that was never saved), so every later attempt starts from the store.
-            var aggregate = attempt == 1 ? loaded : await reload(token);
+            T? aggregate;
+            using (attempt == 1 ? null : StoreSpans.Start("find", loaded))
+            {
+                aggregate = attempt == 1 ? loaded : await reload(token);
+            }
+
             if (aggregate is null)
             {
                 return null;
@@ -75,7 +90,11 @@ internal sealed class AggregateWriter(
                 return aggregate;
             }
 
-            await save(aggregate, token);
+            using (StoreSpans.Start("save", aggregate))
+            {
+                await save(aggregate, token);
+            }
+
             await events.PublishAsync(aggregate, token);
             return aggregate;
         }, cancellationToken);

@@ -1,5 +1,7 @@
+using HostFactory.Application.Diagnostics;
 using HostFactory.Cqrs;
 using HostFactory.Domain.Common;
+using HostFactory.Domain.Requests;
 using Microsoft.Extensions.Logging;
 
 namespace HostFactory.Application.Common;
@@ -17,6 +19,11 @@ internal sealed class DomainEventPublisher(IEventBus eventBus, ILogger<DomainEve
     {
         foreach (var domainEvent in aggregate.DequeueEvents())
         {
+            if (domainEvent is RequestCompleted && aggregate is Request request)
+            {
+                ProvisioningMetrics.RequestFinished(request);
+            }
+
             try
             {
                 await eventBus.PublishAsync(DomainEventNotifications.Wrap(domainEvent), cancellationToken);

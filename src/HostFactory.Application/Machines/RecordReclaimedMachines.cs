@@ -1,4 +1,5 @@
 using HostFactory.Application.Common;
+using HostFactory.Application.Diagnostics;
 using HostFactory.Application.Requests;
 using HostFactory.Cqrs;
 using HostFactory.Domain.Machines;
@@ -81,6 +82,11 @@ internal sealed class RecordReclaimedMachinesHandler(IMachineStore machines, Agg
 
                     return marked;
                 }, cancellationToken);
+            }
+
+            if (marked)
+            {
+                ProvisioningMetrics.MachineReclaimed(machine!);
             }
 
             (marked ? recorded : skipped).Add(id);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using HostFactory.Application.Common;
+using HostFactory.Application.Diagnostics;
 using HostFactory.Application.Requests.Common;
 using HostFactory.Cqrs;
 using HostFactory.Domain.Common;
@@ -177,9 +178,12 @@ internal sealed class SyncRequestsHandler(
                     continue;
                 }
 
+                // Read first: the writer applies the change to this very copy.
+                var before = machine.Status;
                 var updated = await writer.UpdateAsync(machine, m => Observe(m, observation), cancellationToken);
                 if (updated is not null)
                 {
+                    ProvisioningMetrics.MachineCameUp(request, before, updated);
                     current[current.FindIndex(m => m.Id == machine.Id)] = updated;
                 }
             }

@@ -1,4 +1,5 @@
 using HostFactory.Application.Common;
+using HostFactory.Application.Diagnostics;
 using HostFactory.Domain.Common;
 using HostFactory.Domain.Machines;
 using HostFactory.Domain.Providers;
@@ -70,6 +71,12 @@ internal sealed class Provisioner(
 
         // Saved before the request takes them, so a crash from here on leaves them adoptable by a recovery.
         await writer.InsertAsync(made, cancellationToken);
+        foreach (var machine in made)
+        {
+            // A provider may hand over a machine already running (a local process, a static pool's host).
+            ProvisioningMetrics.MachineCameUp(request, MachineStatus.Pending, machine);
+        }
+
         return made;
     }
 
