@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using HostFactory.Domain.Machines;
@@ -16,7 +17,8 @@ namespace HostFactory.Providers.Exec;
 /// retried by the host; any other code is a provider error carrying the program's message or stderr tail.
 /// Invalid JSON is reported as such. The program's whole process tree is killed when it outlives the timeout.
 /// A provision carries its idempotency key (<c>key</c> on stdin, <c>HOSTFACTORY_PROVISION_KEY</c> in the environment),
-/// which the program should honour; the optional <c>held</c> operation lists what the program holds.
+/// which the program should honour; the optional <c>held</c> operation lists what the program holds. While the call
+/// is traced, <c>TRACEPARENT</c> (and <c>TRACESTATE</c>) carry its W3C trace context, so the program can join the trace.
 /// </summary>
 [MachineProvider(BuiltInTypeName, OptionsType = typeof(ExecProviderOptions))]
 public sealed class ExecMachineProvider : IMachineProvider
@@ -220,6 +222,16 @@ public sealed class ExecMachineProvider : IMachineProvider
         if (key is { } provisionKey)
         {
             environment["HOSTFACTORY_PROVISION_KEY"] = provisionKey.Value;
+        }
+
+        // W3C trace context (the variables OpenTelemetry's environment carriers read), so the program's own spans join the call's trace.
+        if (Activity.Current is { IdFormat: ActivityIdFormat.W3C, Id: { } traceParent } current)
+        {
+            environment["TRACEPARENT"] = traceParent;
+            if (current.TraceStateString is { Length: > 0 } traceState)
+            {
+                environment["TRACESTATE"] = traceState;
+            }
         }
 
         ExecLog.Running(_logger, _context.InstanceName, operation, _program);

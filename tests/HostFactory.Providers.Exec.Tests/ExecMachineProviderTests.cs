@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using HostFactory.Domain.Machines;
@@ -67,6 +68,42 @@ public sealed class ExecMachineProviderTests : IDisposable
         await ExternalCommand.RunAsync(["python3", ExampleScript, "--state", StateDirectory, "reclaim", held[1].ProviderMachineId, "120"], null, TimeSpan.FromSeconds(30), CancellationToken.None);
         var reclaimed = await provider.ListReclaimedAsync(held, CancellationToken.None);
         reclaimed.Should().ContainSingle().Which.Should().Match<ReclaimedMachine>(r => r.ProviderMachineId == held[1].ProviderMachineId && r.GracePeriodSeconds > 100);
+    }
+
+    [Fact]
+    public async Task ProvisionAsync_WhenTheCallIsTraced_GivesTheProgramTheTraceContextInTraceparent()
+    {
+        using var source = new ActivitySource("HostFactory.Providers.Exec.Tests." + Guid.NewGuid().ToString("N"));
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == source.Name,
+            Sample = static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(listener);
+        var seen = Path.Combine(_directory.Path, "traceparent.txt");
+        var provider = Provider(Script($$"""printf '%s\n%s' "$TRACEPARENT" "$TRACESTATE" > '{{seen}}'; echo '{"machines": [{"machineId": "i-1"}]}'"""));
+
+        Activity call;
+        using (call = source.StartActivity("provider provision")!)
+        {
+            call.TraceStateString = "hostfactory=test";
+            (await provider.ProvisionAsync(Request(1), CancellationToken.None)).IsComplete.Should().BeTrue();
+        }
+
+        var lines = await File.ReadAllLinesAsync(seen);
+        lines[0].Should().Be($"00-{call.TraceId}-{call.SpanId}-01", "the program's spans become children of the provider call");
+        lines[1].Should().Be("hostfactory=test");
+    }
+
+    [Fact]
+    public async Task ProvisionAsync_WhenNotTraced_SetsNoTraceparent()
+    {
+        var seen = Path.Combine(_directory.Path, "traceparent.txt");
+        var provider = Provider(Script($$"""printf '[%s]' "${TRACEPARENT-unset}" > '{{seen}}'; echo '{"machines": [{"machineId": "i-1"}]}'"""));
+
+        (await provider.ProvisionAsync(Request(1), CancellationToken.None)).IsComplete.Should().BeTrue();
+
+        (await File.ReadAllTextAsync(seen)).Should().Be(Environment.GetEnvironmentVariable("TRACEPARENT") is { } inherited ? $"[{inherited}]" : "[unset]");
     }
 
     [Fact]
