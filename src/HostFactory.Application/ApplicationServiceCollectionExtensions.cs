@@ -12,6 +12,11 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Registers the HostFactory application layer.</summary>
 public static class ApplicationServiceCollectionExtensions
 {
+    private const string InnerRegistryKey = "HostFactory.Application.Diagnostics.InnerRegistry";
+
+    private static readonly Func<IServiceProvider, object> InstrumentRegistry = static provider =>
+        new InstrumentedMachineProviderRegistry(provider.GetRequiredKeyedService<IMachineProviderRegistry>(InnerRegistryKey));
+
     /// <summary>
     /// Registers every command and query handler of the application on the HostFactory.Cqrs buses (<c>AddCqrs</c>),
     /// <see cref="TimeProvider.System"/> unless a clock is already registered, <see cref="ApplicationOptions"/> (checked
@@ -62,17 +67,30 @@ public static class ApplicationServiceCollectionExtensions
     public static IServiceCollection AddHostFactoryProviderInstrumentation(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        if (services.Any(d => d.ServiceType == typeof(InstrumentedMachineProviderRegistry)))
+        var index = -1;
+        for (var i = 0; i < services.Count; i++)
+        {
+            if (services[i].ServiceType == typeof(IMachineProviderRegistry) && !services[i].IsKeyedService)
+            {
+                index = i;
+            }
+        }
+
+        if (index < 0 || services[index].ImplementationFactory == InstrumentRegistry)
         {
             return services;
         }
 
-        if (services.TryDecorate<IMachineProviderRegistry, InstrumentedMachineProviderRegistry>())
+        // The registry in force moves to a key of its own (so the container still creates and disposes it) and the
+        // unkeyed registration hands it out wrapped.
+        var inner = services[index];
+        services.Add(inner switch
         {
-            // Marks the decoration done, so a second call does not wrap the registry twice.
-            services.AddSingleton(static provider => (InstrumentedMachineProviderRegistry)provider.GetRequiredService<IMachineProviderRegistry>());
-        }
-
+            { ImplementationInstance: { } instance } => new ServiceDescriptor(typeof(IMachineProviderRegistry), InnerRegistryKey, instance),
+            { ImplementationFactory: { } factory } => new ServiceDescriptor(typeof(IMachineProviderRegistry), InnerRegistryKey, (provider, _) => factory(provider), inner.Lifetime),
+            _ => new ServiceDescriptor(typeof(IMachineProviderRegistry), InnerRegistryKey, inner.ImplementationType!, inner.Lifetime),
+        });
+        services[index] = new ServiceDescriptor(typeof(IMachineProviderRegistry), InstrumentRegistry, inner.Lifetime);
         return services;
     }
 }

@@ -4,6 +4,7 @@ using HostFactory.Server.Endpoints;
 using HostFactory.Server.Errors;
 using HostFactory.Server.Health;
 using HostFactory.Server.Security;
+using HostFactory.Server.Telemetry;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
@@ -73,6 +74,7 @@ internal static class HostFactoryServer
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddOpenApi();
         services.AddSingleton<ProviderProbe>();
+        services.AddServerTelemetry(builder.Configuration);
         services.AddHealthChecks()
             .AddCheck<StorageHealthCheck>("storage")
             .AddCheck<ReconcilerHealthCheck>("reconciler");
@@ -90,6 +92,7 @@ internal static class HostFactoryServer
         app.UseMiddleware<BearerTokenMiddleware>();
 
         app.MapOpenApi();
+        app.MapPrometheusScrapingEndpoint(ServerTelemetry.ScrapePath);
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
         app.MapGroup("/api/v1")
             .MapTemplates()
