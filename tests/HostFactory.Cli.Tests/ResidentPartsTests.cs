@@ -72,6 +72,16 @@ public sealed class ResidentPartsTests : IDisposable
     }
 
     [Fact]
+    public void Endpoint_BindPath_IsBesideTheSocketAsLongAndNotASocketName()
+    {
+        var endpoint = ResidentEndpoint.For(Paths(), Environment(("HF_PROVIDER_LOGDIR", "/logs")))!;
+
+        Path.GetDirectoryName(endpoint.BindPath).Should().Be(endpoint.Directory, "a rename within one directory is atomic");
+        endpoint.BindPath.Length.Should().Be(endpoint.SocketPath.Length, "it must fit sun_path whenever the socket path does");
+        endpoint.BindPath.Should().NotEndWith(".sock", "a client or script looking for *.sock must not find it before it listens");
+    }
+
+    [Fact]
     public async Task Endpoint_WhenAFileOfTheConfigurationDirectoryChanges_IsAnother()
     {
         var paths = Paths();

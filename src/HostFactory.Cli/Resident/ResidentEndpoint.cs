@@ -13,10 +13,15 @@ namespace HostFactory.Cli.Resident;
 /// when it has been idle long enough.
 /// </summary>
 /// <param name="Directory">The directory of the sockets (created mode 0700 by the resident process).</param>
-/// <param name="SocketPath">The socket.</param>
+/// <param name="SocketPath">The socket; it exists only while something listens on it (or stale, after a kill).</param>
+/// <param name="BindPath">
+/// Where the resident process binds its socket before it listens, to rename it to <paramref name="SocketPath"/> once it
+/// does: binding creates the file, and a client that finds it before <c>listen</c> would be refused. As long as
+/// <paramref name="SocketPath"/>, so it fits <c>sun_path</c> whenever that does.
+/// </param>
 /// <param name="LockPath">The lock the resident process holds while it lives.</param>
 /// <param name="ProcessIdPath">The resident process's id, while it lives (for operators and <c>kill</c>).</param>
-internal sealed record ResidentEndpoint(string Directory, string SocketPath, string LockPath, string ProcessIdPath)
+internal sealed record ResidentEndpoint(string Directory, string SocketPath, string BindPath, string LockPath, string ProcessIdPath)
 {
     /// <summary>Set to <c>0</c>, <c>off</c> or <c>false</c> to run every call in its own process.</summary>
     public const string SwitchVariable = "HOSTFACTORY_RESIDENT";
@@ -43,7 +48,7 @@ internal sealed record ResidentEndpoint(string Directory, string SocketPath, str
         var socket = Path.Combine(directory, name + ".sock");
         return Encoding.UTF8.GetByteCount(socket) > UnixSocket.MaxPathBytes
             ? null
-            : new ResidentEndpoint(directory, socket, Path.Combine(directory, name + ".lock"), Path.Combine(directory, name + ".pid"));
+            : new ResidentEndpoint(directory, socket, Path.Combine(directory, name + ".bind"), Path.Combine(directory, name + ".lock"), Path.Combine(directory, name + ".pid"));
     }
 
     private static uint Key(HostFactoryPaths paths)

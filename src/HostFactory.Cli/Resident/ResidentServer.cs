@@ -145,10 +145,15 @@ internal sealed class ResidentServer
 
     private async Task<int> ServeAsync()
     {
-        File.Delete(_endpoint.SocketPath);
+        // Bound under another name and renamed into place once it listens: the socket path then never names a socket
+        // that refuses connections while this process lives (a client that found it between bind and listen would be
+        // refused). The rename replaces a stale socket left by a killed predecessor; the lock makes this the only
+        // process binding here, so a bind file left by one killed before its rename can be deleted.
+        File.Delete(_endpoint.BindPath);
         using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        listener.Bind(new UnixDomainSocketEndPoint(_endpoint.SocketPath));
+        listener.Bind(new UnixDomainSocketEndPoint(_endpoint.BindPath));
         listener.Listen(128);
+        File.Move(_endpoint.BindPath, _endpoint.SocketPath, overwrite: true);
 
         using var stopping = new CancellationTokenSource();
         var reason = "idle";
