@@ -13,8 +13,8 @@ namespace HostFactory.Providers.Exec.Tests;
 /// <summary>
 /// The exec provider passes the provision key to the program and lists what a program that implements <c>held</c>
 /// holds; with the shipped example cloud (which honours the key), a requestMachines call whose process is SIGKILLed at
-/// each step (after an instance is made, after all are, after the provider answered), alone or with its process tree,
-/// is recovered by the next status call: what the program made is adopted, a repeat under the key makes nothing, and no
+/// each step (after an instance is made, after all are, after the provider answered), alone or with its process tree
+/// (held there by a <see cref="StepGate"/>, so the kill falls at the step and nowhere else), is recovered by the next status call: what the program made is adopted, a repeat under the key makes nothing, and no
 /// instance is left that the request does not hold.
 /// </summary>
 public sealed class ExecInterruptedCallTests(ITestOutputHelper output) : IAsyncLifetime
@@ -134,18 +134,24 @@ public sealed class ExecInterruptedCallTests(ITestOutputHelper output) : IAsyncL
         var provider = Provider(listHeld: listHeld);
         _call = await InterruptedCall.CreateAsync("cloud", provider, "cloud-small", new Dictionary<string, string?>(Settings().Values));
         var request = await _call.SavePendingAsync(Count);
-        Func<bool> reached = step switch
+        // The example cloud sleeps before each instance it makes and before it answers: held at the sleep after the
+        // step's instance.
+        using var gate = StepGate.Create(_directory.Path, step switch
         {
-            "the first instance is made" => () => Instances().Count >= 1,
-            "the second instance is made" => () => Instances().Count >= 2,
-            "every instance is made" => () => Instances().Count >= Count,
-            _ => () => false,
-        };
+            "the first instance is made" => "sleep-2",
+            "the second instance is made" => "sleep-3",
+            "every instance is made" => "sleep-4",
+            _ => "never",
+        });
 
-        var killed = await InterruptedCall.KillAsync(WorkerArguments(request.ProvisionKey, listHeld), reached, wholeTree);
+        var killed = await InterruptedCall.KillAsync(WorkerArguments(request.ProvisionKey, listHeld), () => gate.Reached, wholeTree, gate);
         killed.Should().Be(step != "the provider answered");
         (await Processes.WaitUntilNoneMentionsAsync(_script, TimeSpan.FromSeconds(15))).Should().BeTrue("a program orphaned by the kill finishes");
         var made = Instances().Count;
+        if (wholeTree)
+        {
+            made.Should().Be(step switch { "the first instance is made" => 1, "the second instance is made" => 2, _ => Count }, "the call was held at its step");
+        }
 
         var recovered = await _call.RecoverAsync(request.Id);
 
@@ -180,7 +186,7 @@ public sealed class ExecInterruptedCallTests(ITestOutputHelper output) : IAsyncL
         var templates = _directory.File("templates.json", """
             { "templates": [ { "templateId": "cloud-small", "maxNumber": 10, "providerName": "cloud",
               "attributes": { "type": ["String", "X86_64"], "ncpus": ["Numeric", "2"], "nram": ["Numeric", "4096"] },
-              "imageId": "img-1", "apiDelaySeconds": 0.2 } ] }
+              "imageId": "img-1" } ] }
             """);
         return [config, WorkDirectory, "cloud", "provision", templates, "cloud-small", Count.ToString(System.Globalization.CultureInfo.InvariantCulture), "-", key.Value];
     }

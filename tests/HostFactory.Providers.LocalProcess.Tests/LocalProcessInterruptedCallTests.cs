@@ -12,7 +12,8 @@ namespace HostFactory.Providers.LocalProcess.Tests;
 /// <summary>
 /// A requestMachines call whose process is SIGKILLed at each step of the local-process provider's work (after a
 /// machine's record is written, after a machine started, after all started, after the provider answered), alone or
-/// with its process tree: the next status call adopts what the provider started, a repeat under the key starts
+/// with its process tree (held there by a <see cref="StepGate"/>, so the kill falls at the step and nowhere else): the
+/// next status call adopts what the provider started, a repeat under the key starts
 /// nothing, and no machine process is left that the request does not hold.
 /// </summary>
 public sealed class LocalProcessInterruptedCallTests(ITestOutputHelper output) : IAsyncLifetime
@@ -64,22 +65,19 @@ public sealed class LocalProcessInterruptedCallTests(ITestOutputHelper output) :
     public async Task SyncRequests_WhenTheCallIsKilledAfterAStep_AdoptsWhatTheProviderStartedAndLeaksNone(string step, bool wholeTree)
     {
         var request = await _call.SavePendingAsync(Count);
-        Func<bool> reached = step switch
-        {
-            "a machine's record is written" => () => Files("machine.json") >= 1,
-            "the first machine started" => () => Files("pid") >= 1,
-            "the second machine started" => () => Files("pid") >= 2,
-            "every machine started" => () => Files("pid") >= Count,
-            _ => () => false,
-        };
+        // Held where the launcher of the next machine is about to start it (its record written, the machines before it
+        // started), or where the provider answered and the caller has not printed it.
+        var startedBefore = step switch { "a machine's record is written" => 0, "the first machine started" => 1, "the second machine started" => 2, _ => Count };
+        using var gate = StepGate.Create(_directory.Path, startedBefore < Count ? $"setsid-{startedBefore + 1}" : step == "every machine started" ? "answered-1" : "never");
 
-        var killed = await InterruptedCall.KillAsync(WorkerArguments(request.ProvisionKey), reached, wholeTree);
+        var killed = await InterruptedCall.KillAsync(WorkerArguments(request.ProvisionKey), () => gate.Reached, wholeTree, gate);
         killed.Should().Be(step != "the provider answered", "the worker is killed at the step, or finishes and its answer is lost");
+        Files("machine.json").Should().Be(Math.Min(startedBefore + 1, Count), "the call was held at its step");
 
         // A launcher orphaned by the kill finishes its machine's start (or fails it) within moments.
         (await Processes.WaitUntilNoneMentionsAsync(MachinesDirectory, TimeSpan.FromSeconds(15))).Should().BeTrue();
         var started = LiveMachines();
-        started.Should().HaveCountLessThanOrEqualTo(Count);
+        started.Should().HaveCount(wholeTree || startedBefore == Count ? startedBefore : startedBefore + 1, "a launcher the kill left alive starts its machine");
 
         var recovered = await _call.RecoverAsync(request.Id);
 

@@ -12,7 +12,8 @@ using Microsoft.Extensions.Options;
 //       (writes <go-file>.waiting-<pid>, then waits for go-file to exist before provisioning; provisions under key, a
 //       new request's attempt 0 by default)
 //   describe|release|reclaimed <machines.json>                   ([{ "id", "host", "data" }])
-// Prints one JSON document on stdout; exit 0 on success, 1 with the error on stderr.
+// Prints one JSON document on stdout; exit 0 on success, 1 with the error on stderr. With HOSTFACTORY_TEST_GATE set,
+// provision passes a test's StepGate once the provider answered, before it prints.
 try
 {
     var (configFile, workDirectory, instance, operation) = (args[0], args[1], args[2], args[3]);
@@ -48,6 +49,13 @@ try
                 : new ProvisionKey(RequestId.NewAcquire(), 0);
             var result = await provider.ProvisionAsync(new ProvisionRequest(key, template, int.Parse(args[6], System.Globalization.CultureInfo.InvariantCulture)), CancellationToken.None);
             answer = new { machines = result.Machines.Select(m => new { id = m.ProviderMachineId, host = m.HostName, ip = m.PrivateIpAddress, data = m.ProviderData }), error = result.Error };
+            if (Environment.GetEnvironmentVariable("HOSTFACTORY_TEST_GATE") is { } gate)
+            {
+                // The "answered" site of a test's StepGate: the provider answered, the caller has not printed it yet.
+                using var passing = System.Diagnostics.Process.Start(Path.Combine(gate, "hf-gate"), ["answered"]);
+                await passing.WaitForExitAsync();
+            }
+
             break;
         default:
             var asked = JsonSerializer.Deserialize<List<WorkerMachine>>(File.ReadAllText(args[4]), json)!

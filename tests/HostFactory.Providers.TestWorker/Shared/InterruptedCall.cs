@@ -49,14 +49,16 @@ public sealed class InterruptedCall : IAsyncDisposable
     }
 
     /// <summary>
-    /// Runs the worker with <paramref name="arguments"/> and SIGKILLs it as soon as <paramref name="killWhen"/> holds:
-    /// it alone (what it started, a launcher or a program, lives on, as when only a script's own process is killed) or
-    /// its whole tree (as Host Factory kills a script past its timeout).
+    /// Runs the worker with <paramref name="arguments"/> and SIGKILLs it once <paramref name="killWhen"/> holds: it alone
+    /// (what it started, a launcher or a program, lives on, as when only a script's own process is killed) or its whole
+    /// tree (as Host Factory kills a script past its timeout). <paramref name="killWhen"/> must name a step where the
+    /// call waits for the test, not one it passes on its way: <see cref="StepGate.Reached"/> of <paramref name="gate"/>,
+    /// or a test's own hold (a lease command waiting for a file). The gate is released once the worker is dead.
     /// </summary>
     /// <returns>True when it was killed; false when it finished first (its answer is dropped: a caller dead after the provider answered).</returns>
-    public static async Task<bool> KillAsync(string[] arguments, Func<bool> killWhen, bool wholeTree)
+    public static async Task<bool> KillAsync(string[] arguments, Func<bool> killWhen, bool wholeTree, StepGate? gate = null)
     {
-        using var worker = Worker.Start(arguments);
+        using var worker = Worker.Start(gate?.Environment, arguments);
         var output = worker.StandardOutput.ReadToEndAsync();
         var errors = worker.StandardError.ReadToEndAsync();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
@@ -66,6 +68,7 @@ public sealed class InterruptedCall : IAsyncDisposable
             {
                 worker.Kill(wholeTree);
                 await worker.WaitForExitAsync();
+                gate?.Release();
                 return true;
             }
 

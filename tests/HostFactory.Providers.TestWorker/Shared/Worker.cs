@@ -32,7 +32,10 @@ public static class Worker
     }
 
     /// <summary>Starts the worker; the caller waits for it.</summary>
-    public static Process Start(params string[] arguments)
+    public static Process Start(params string[] arguments) => Start(null, arguments);
+
+    /// <summary>Starts the worker with <paramref name="environment"/> added to this process's; the caller waits for it.</summary>
+    public static Process Start(IReadOnlyDictionary<string, string?>? environment, params string[] arguments)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -40,6 +43,11 @@ public static class Worker
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            start.Environment[name] = value;
+        }
+
         start.ArgumentList.Add(Assembly);
         foreach (var argument in arguments)
         {
