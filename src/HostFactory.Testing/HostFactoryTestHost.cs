@@ -8,6 +8,7 @@ using HostFactory.Domain.Requests;
 using HostFactory.Domain.Templates;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace HostFactory.Testing;
 
@@ -15,7 +16,7 @@ namespace HostFactory.Testing;
 /// The application wired over the test kit in one call: <see cref="Create"/> builds a <see cref="ServiceProvider"/>
 /// (with <c>ValidateOnBuild</c> and <c>ValidateScopes</c>) holding <c>AddHostFactoryApplication</c>, the in-memory
 /// stores as every store and read port (or the stores of <see cref="HostFactoryTestHostOptions.UseStorage"/>), a <see cref="FakeMachineProviderRegistry"/> with one
-/// <see cref="FakeMachineProvider"/>, a <see cref="ManualTimeProvider"/> and logging. Send messages with
+/// <see cref="FakeMachineProvider"/>, a <see cref="FakeTimeProvider"/> and logging. Send messages with
 /// <see cref="ExecuteAsync{TResult}(ICommand{TResult}, CancellationToken)"/> and
 /// <see cref="QueryAsync{TResult}"/>: each runs in its own scope, as one Host Factory call does.
 /// </summary>
@@ -29,7 +30,7 @@ public sealed class HostFactoryTestHost : IAsyncDisposable, IDisposable
 
     private HostFactoryTestHost(
         ServiceProvider services,
-        ManualTimeProvider clock,
+        FakeTimeProvider clock,
         FakeMachineProviderRegistry registry,
         Dictionary<string, FakeMachineProvider> providers,
         string defaultProvider,
@@ -55,7 +56,7 @@ public sealed class HostFactoryTestHost : IAsyncDisposable, IDisposable
     public ServiceProvider Services { get; }
 
     /// <summary>The clock every handler uses.</summary>
-    public ManualTimeProvider Clock { get; }
+    public FakeTimeProvider Clock { get; }
 
     /// <summary>The default fake provider, registered under <see cref="HostFactoryTestHostOptions.ProviderName"/>.</summary>
     public FakeMachineProvider Provider { get; }
@@ -104,7 +105,7 @@ public sealed class HostFactoryTestHost : IAsyncDisposable, IDisposable
         var options = new HostFactoryTestHostOptions();
         configure?.Invoke(options);
 
-        var clock = new ManualTimeProvider(options.StartTime);
+        var clock = new FakeTimeProvider(options.StartTime);
         var registry = new FakeMachineProviderRegistry();
         var providers = new Dictionary<string, FakeMachineProvider>(StringComparer.Ordinal);
         foreach (var name in options.ExtraProviders.Prepend(options.ProviderName).Distinct(StringComparer.Ordinal))

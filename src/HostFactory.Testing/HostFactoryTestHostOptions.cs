@@ -1,6 +1,7 @@
 using System.Reflection;
 using HostFactory.Application;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace HostFactory.Testing;
 
@@ -10,8 +11,11 @@ public sealed class HostFactoryTestHostOptions
     private readonly List<string> _extraProviders = [];
     private readonly List<Assembly> _handlerAssemblies = [];
 
-    /// <summary>Where the <see cref="ManualTimeProvider"/> starts. <see cref="ManualTimeProvider.DefaultStart"/> by default.</summary>
-    public DateTimeOffset StartTime { get; set; } = ManualTimeProvider.DefaultStart;
+    /// <summary>The start used when none is given: 2025-01-01 08:00:00 UTC.</summary>
+    public static readonly DateTimeOffset DefaultStartTime = new(2025, 1, 1, 8, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Where the host's <see cref="FakeTimeProvider"/> starts. <see cref="DefaultStartTime"/> by default.</summary>
+    public DateTimeOffset StartTime { get; set; } = DefaultStartTime;
 
     /// <summary>The name of the default fake provider (<see cref="HostFactoryTestHost.Provider"/>). <c>fake</c> by default.</summary>
     public string ProviderName { get; set; } = FakeMachineProvider.DefaultName;

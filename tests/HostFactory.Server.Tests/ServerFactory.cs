@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace HostFactory.Server.Tests;
 
@@ -24,9 +25,9 @@ internal sealed class ServerFactory : WebApplicationFactory<Program>
     private readonly TempDirectory _directory = new();
     private readonly string? _token;
     private readonly Action<IServiceCollection>? _services;
-    private readonly ManualTimeProvider? _clock;
+    private readonly FakeTimeProvider? _clock;
 
-    public ServerFactory(string? token = null, Action<IServiceCollection>? services = null, ManualTimeProvider? clock = null)
+    public ServerFactory(string? token = null, Action<IServiceCollection>? services = null, FakeTimeProvider? clock = null)
     {
         _token = token;
         _services = services;

@@ -1,6 +1,7 @@
 using HostFactory.Hosting;
 using HostFactory.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace HostFactory.Server.Tests;
 
@@ -8,7 +9,7 @@ namespace HostFactory.Server.Tests;
 public sealed class ServerReconcilerTests : IDisposable
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
-    private readonly ManualTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = new(HostFactoryTestHostOptions.DefaultStartTime);
     private readonly ServerFactory _server;
 
     public ServerReconcilerTests() => _server = new ServerFactory(clock: _clock);

@@ -2,12 +2,13 @@ using HostFactory.Domain.Machines;
 using HostFactory.Domain.Providers;
 using HostFactory.Domain.Requests;
 using HostFactory.Domain.Templates;
+using Microsoft.Extensions.Time.Testing;
 
 namespace HostFactory.Testing.Tests;
 
 public sealed class FakeMachineProviderTests
 {
-    private readonly ManualTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = new(HostFactoryTestHostOptions.DefaultStartTime);
     private readonly FakeMachineProvider _provider;
 
     public FakeMachineProviderTests() => _provider = new FakeMachineProvider("fake", _clock);

@@ -2,12 +2,13 @@ using HostFactory.Domain.Common;
 using HostFactory.Domain.Machines;
 using HostFactory.Domain.Requests;
 using HostFactory.Domain.Templates;
+using Microsoft.Extensions.Time.Testing;
 
 namespace HostFactory.Testing.Tests;
 
 public sealed class InMemoryMachineStoreTests
 {
-    private readonly ManualTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = new(HostFactoryTestHostOptions.DefaultStartTime);
     private readonly InMemoryMachineStore _store = new();
 
     private IMachineReader Reader => _store;

@@ -1,12 +1,13 @@
 using HostFactory.Domain.Common;
 using HostFactory.Domain.Requests;
 using HostFactory.Domain.Templates;
+using Microsoft.Extensions.Time.Testing;
 
 namespace HostFactory.Testing.Tests;
 
 public sealed class InMemoryRequestStoreTests
 {
-    private readonly ManualTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = new(HostFactoryTestHostOptions.DefaultStartTime);
     private readonly InMemoryRequestStore _store = new();
 
     [Fact]

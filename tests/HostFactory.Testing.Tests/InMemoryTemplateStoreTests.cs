@@ -1,11 +1,12 @@
 using HostFactory.Domain.Common;
 using HostFactory.Domain.Templates;
+using Microsoft.Extensions.Time.Testing;
 
 namespace HostFactory.Testing.Tests;
 
 public sealed class InMemoryTemplateStoreTests
 {
-    private readonly ManualTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = new(HostFactoryTestHostOptions.DefaultStartTime);
     private readonly InMemoryTemplateStore _store = new();
 
     [Fact]

@@ -1,6 +1,8 @@
 using HostFactory.Cqrs;
+using HostFactory.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace HostFactory.Application.Tests.Common;
 
@@ -24,7 +26,7 @@ public sealed class AddHostFactoryApplicationTests
     [Fact]
     public void AddHostFactoryApplication_WhenAClockIsRegistered_KeepsIt()
     {
-        var clock = new Testing.ManualTimeProvider();
+        var clock = new FakeTimeProvider(HostFactoryTestHostOptions.DefaultStartTime);
         var services = new ServiceCollection().AddSingleton<TimeProvider>(clock);
 
         services.AddHostFactoryApplication();

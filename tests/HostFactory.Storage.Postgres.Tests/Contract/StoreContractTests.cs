@@ -3,6 +3,7 @@ using HostFactory.Domain.Providers;
 using HostFactory.Domain.Requests;
 using HostFactory.Domain.Templates;
 using HostFactory.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace HostFactory.Storage.Postgres.Tests.Contract;
 
@@ -17,7 +18,7 @@ public abstract partial class StoreContractTests : IAsyncLifetime
     private readonly List<StoreHost> _hosts = [];
 
     /// <summary>The clock every sample is made with; whole seconds, moved on by the tests.</summary>
-    protected ManualTimeProvider Clock { get; } = new();
+    protected FakeTimeProvider Clock { get; } = new(HostFactoryTestHostOptions.DefaultStartTime);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
