@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using HostFactory.Application.Requests;
-using HostFactory.Application.Requests.Common;
 using HostFactory.Cqrs;
 using HostFactory.Domain.Machines;
 using HostFactory.Domain.Requests;

@@ -1,5 +1,4 @@
 using HostFactory.Application.Requests;
-using HostFactory.Application.Requests.Common;
 using HostFactory.Application.Templates;
 using HostFactory.Cqrs;
 using HostFactory.Domain.Machines;

@@ -3,7 +3,6 @@ using System.Globalization;
 using HostFactory.Application.Diagnostics;
 using HostFactory.Application.Machines;
 using HostFactory.Application.Requests;
-using HostFactory.Application.Requests.Common;
 using HostFactory.Cqrs;
 using HostFactory.Domain.Requests;
 using HostFactory.Providers.Configuration;

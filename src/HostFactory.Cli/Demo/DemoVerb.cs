@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using HostFactory.Application.Machines;
 using HostFactory.Application.Requests;
-using HostFactory.Application.Requests.Common;
 using HostFactory.Cli.Infrastructure;
 using HostFactory.Cli.Operator;
 using HostFactory.Cli.Protocol;

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using HostFactory.Application.Machines;
 using HostFactory.Application.Requests;
-using HostFactory.Application.Requests.Common;
 using HostFactory.Cli.Infrastructure;
 using HostFactory.Cli.Protocol;
 using HostFactory.Domain.Machines;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using HostFactory.Application.Requests;
-using HostFactory.Application.Requests.Common;
 using HostFactory.Cli.Infrastructure;
 
 namespace HostFactory.Cli.Protocol;

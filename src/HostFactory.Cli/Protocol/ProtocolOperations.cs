@@ -1,5 +1,4 @@
 using HostFactory.Application.Requests;
-using HostFactory.Application.Requests.Common;
 using HostFactory.Application.Templates;
 using HostFactory.Cli.Infrastructure;
 using HostFactory.Cli.Logging;

@@ -1,6 +1,5 @@
 using HostFactory.Application.Machines;
 using HostFactory.Application.Requests;
-using HostFactory.Application.Requests.Common;
 using HostFactory.Cqrs;
 using HostFactory.Domain.Machines;
 using HostFactory.Server.Contracts;

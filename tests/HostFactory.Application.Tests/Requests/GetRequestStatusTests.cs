@@ -1,5 +1,4 @@
 using HostFactory.Application.Requests;
-using HostFactory.Application.Requests.Common;
 using HostFactory.Cqrs;
 using HostFactory.Domain.Machines;
 using HostFactory.Domain.Requests;

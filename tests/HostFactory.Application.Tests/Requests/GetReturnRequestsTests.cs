@@ -1,5 +1,4 @@
 using HostFactory.Application.Requests;
-using HostFactory.Application.Requests.Common;
 using HostFactory.Domain.Providers;
 using HostFactory.Testing;
 

@@ -1,6 +1,5 @@
 using HostFactory.Application.Common;
 using HostFactory.Application.Requests;
-using HostFactory.Application.Requests.Common;
 using HostFactory.Application.Templates;
 using HostFactory.Domain.Templates;
 using HostFactory.Testing;

@@ -1,6 +1,6 @@
 using HostFactory.Cqrs;
 
-namespace HostFactory.Application.Requests.Common;
+namespace HostFactory.Application.Requests;
 
 /// <summary>
 /// A machine as Host Factory names it in <c>requestReturnMachines</c> and <c>getReturnRequests</c>: by host name,
