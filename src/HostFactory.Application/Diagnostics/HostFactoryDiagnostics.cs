@@ -64,6 +64,14 @@ public static class HostFactoryDiagnostics
     /// <summary>Tag (OpenTelemetry's <c>error.type</c>): why a call failed, set only on failures.</summary>
     public const string ErrorTypeTag = "error.type";
 
+    /// <summary>
+    /// Starts the root span of one protocol call or operator verb, <c>hostfactory {verb}</c>, so every span of the call
+    /// (the dispatches, the store operations, the provider calls) is in one trace; null while nobody traces. Dispose it
+    /// when the call ends.
+    /// </summary>
+    /// <param name="verb">The verb, e.g. <c>requestMachines</c>.</param>
+    public static Activity? StartCall(string verb) => Source.StartActivity($"hostfactory {verb}", ActivityKind.Server);
+
     internal static readonly ActivitySource Source = new(Name, typeof(HostFactoryDiagnostics).Assembly.GetName().Version?.ToString());
 
     internal static readonly Meter Meter = new(Name, typeof(HostFactoryDiagnostics).Assembly.GetName().Version?.ToString());

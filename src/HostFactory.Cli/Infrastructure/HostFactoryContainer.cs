@@ -1,5 +1,6 @@
 using HostFactory.Cli.Logging;
 using HostFactory.Cli.Resident;
+using HostFactory.Cli.Telemetry;
 using HostFactory.Hosting;
 using HostFactory.Providers.Configuration;
 using Microsoft.Extensions.Configuration;
@@ -17,12 +18,14 @@ internal sealed class HostFactoryContainer : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
     private readonly CliLoggerFactory _loggers;
+    private readonly IDisposable? _telemetry;
 
-    private HostFactoryContainer(HostFactoryPaths paths, CliLoggerFactory loggers, ServiceProvider services, ResidentSettings resident)
+    private HostFactoryContainer(HostFactoryPaths paths, CliLoggerFactory loggers, ServiceProvider services, ResidentSettings resident, IDisposable? telemetry)
     {
         Paths = paths;
         _loggers = loggers;
         _services = services;
+        _telemetry = telemetry;
         Resident = resident;
         Logger = loggers.CreateLogger("HostFactory.Cli");
     }
@@ -73,7 +76,8 @@ internal sealed class HostFactoryContainer : IAsyncDisposable
         // Scopes are validated as in tests; ValidateOnBuild is not: it walks every registration on every Host Factory
         // call, and the container is the same one the tests build with it on.
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = false, ValidateScopes = true });
-        return new HostFactoryContainer(paths, loggers, provider, resident);
+        var telemetry = OtlpTelemetry.IsConfigured(Environment.GetEnvironmentVariable) ? OtlpTelemetry.Start(Environment.GetEnvironmentVariable) : null;
+        return new HostFactoryContainer(paths, loggers, provider, resident, telemetry);
     }
 
     /// <summary>Loads the configuration file of <paramref name="paths"/>.</summary>
@@ -99,6 +103,7 @@ internal sealed class HostFactoryContainer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _services.DisposeAsync();
+        _telemetry?.Dispose();
         _loggers.Dispose();
     }
 

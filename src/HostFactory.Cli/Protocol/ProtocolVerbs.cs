@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using HostFactory.Application.Diagnostics;
 using HostFactory.Cli.Infrastructure;
 
 namespace HostFactory.Cli.Protocol;
@@ -48,7 +49,11 @@ internal static class ProtocolVerbs
         {
             // The input is read and checked before the configuration is loaded, so bad input changes nothing.
             using var input = ProtocolInput.Parse(source.Read(session.Console), source.Description, emptyIsEmptyObject);
-            return await operation(new ProtocolOperations(session.Runtime()), input.RootElement, ct);
+            var operations = new ProtocolOperations(session.Runtime());
+
+            // Started once the runtime is built: building it starts OTLP export when that is configured.
+            using var call = HostFactoryDiagnostics.StartCall(name);
+            return await operation(operations, input.RootElement, ct);
         }, cancellationToken);
     }
 
