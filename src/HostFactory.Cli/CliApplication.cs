@@ -8,6 +8,7 @@ using HostFactory.Cli.Operator;
 using HostFactory.Cli.Protocol;
 using HostFactory.Cli.Resident;
 using HostFactory.Cli.Scripts;
+using HostFactory.Hosting.Failures;
 using HostFactory.Providers.Configuration;
 
 namespace HostFactory.Cli;

@@ -5,6 +5,7 @@ using HostFactory.Domain.Common;
 using HostFactory.Domain.Providers;
 using HostFactory.Domain.Requests;
 using HostFactory.Domain.Templates;
+using HostFactory.Hosting.Failures;
 using HostFactory.Providers.Abstractions;
 using HostFactory.Providers.Loading;
 using HostFactory.Providers.Templates;
@@ -27,8 +28,8 @@ public sealed class ErrorMapperTests
         { new TemplateNotFoundException(new TemplateId("t1")), ExitCodes.Refused },
         { new CapacityExceededException(new TemplateId("t1"), 3, 2, 0), ExitCodes.Refused },
         { new RequestNotCancellableException(RequestId.NewAcquire(), RequestStatus.Completed), ExitCodes.Refused },
-        { new UnknownProviderException("p", ["local"]), ExitCodes.Refused },
-        { new NotFoundException("machine"), ExitCodes.Refused },
+        { new UnknownProviderException("p", ["local"]), ExitCodes.BadInput },
+        { new MachineNotFoundException("m-1"), ExitCodes.Refused },
         { new InvalidStateTransitionException("Request", "req-1", "completed", "releasing"), ExitCodes.Refused },
         { new StorageLockTimeoutException("request 'r'", "/tmp/l", TimeSpan.FromSeconds(1)), ExitCodes.ProviderOrStorageFailure },
         { new ConcurrencyException("Request", "r", 1, 2), ExitCodes.ProviderOrStorageFailure },

@@ -3,6 +3,7 @@ using HostFactory.Cqrs;
 using HostFactory.Domain.Common;
 using HostFactory.Domain.Templates;
 using HostFactory.Providers.Abstractions;
+using HostFactory.Providers.Templates;
 using HostFactory.Server.Errors;
 using HostFactory.Storage.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,7 +26,17 @@ public sealed class ErrorMappingTests
         { new TransientProviderException("throttled"), 503 },
         { new StorageLockTimeoutException("request 'req-1'", "/data/locks/1.lock", TimeSpan.FromSeconds(10)), 503 },
         { new InvalidOperationException("secret internals"), 500 },
+        { new InvalidTemplateBodyException(["templates[0].maxNumber: must be at least -1"]), 400 },
     };
+
+    [Fact]
+    public void Map_WhenTheTemplatesFileIsInvalid_AnswersAConfigurationProblemNotAnInputOne()
+    {
+        var problem = ProblemMapper.Map(new TemplateFileException("/etc/hf/templates.json", ["templates[0]: bad"]));
+
+        problem.Status.Should().Be(500);
+        problem.Type.Should().Be("urn:hostfactory:problem:configuration");
+    }
 
     [Theory]
     [MemberData(nameof(Kinds))]

@@ -123,6 +123,18 @@ public sealed class RequestNotFoundException : OperationRefusedException
     public RequestId RequestId { get; }
 }
 
+/// <summary>No machine has the id the caller named.</summary>
+public sealed class MachineNotFoundException : OperationRefusedException
+{
+    /// <summary>Creates the exception naming the machine.</summary>
+    /// <param name="machineId">The id asked for, as given.</param>
+    public MachineNotFoundException(string machineId)
+        : base($"Machine '{machineId}' does not exist.") => MachineId = machineId;
+
+    /// <summary>The id asked for, as given.</summary>
+    public string MachineId { get; }
+}
+
 /// <summary>The request cannot be cancelled: it has already finished.</summary>
 public sealed class RequestNotCancellableException : OperationRefusedException
 {

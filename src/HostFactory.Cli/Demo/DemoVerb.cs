@@ -8,6 +8,7 @@ using HostFactory.Cli.Protocol;
 using HostFactory.Common;
 using HostFactory.Domain.Machines;
 using HostFactory.Domain.Requests;
+using HostFactory.Hosting.Failures;
 using HostFactory.Providers.Configuration;
 
 namespace HostFactory.Cli.Demo;

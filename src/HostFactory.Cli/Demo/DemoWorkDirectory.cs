@@ -1,5 +1,6 @@
 using System.Globalization;
 using HostFactory.Cli.Infrastructure;
+using HostFactory.Hosting.Failures;
 
 namespace HostFactory.Cli.Demo;
 

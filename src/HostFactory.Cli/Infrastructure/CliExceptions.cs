@@ -9,10 +9,6 @@ internal sealed class InputException(string message) : Exception(message);
 /// <param name="innerException">The cause.</param>
 internal sealed class ConfigurationException(string message, Exception? innerException = null) : Exception(message, innerException);
 
-/// <summary>An operator verb named something (a machine, a request) that does not exist.</summary>
-/// <param name="message">What was not found.</param>
-internal sealed class NotFoundException(string message) : Exception(message);
-
 /// <summary>The outcome is known and is not a success (an invalid template, an unhealthy provider, a demo that failed).</summary>
 /// <param name="exitCode">The exit code to end with.</param>
 /// <param name="message">The one-line reason.</param>

@@ -1,14 +1,5 @@
-using HostFactory.Application.Common;
-using HostFactory.Cqrs;
-using HostFactory.Domain.Common;
-using HostFactory.Domain.Providers;
-using HostFactory.Providers.Abstractions;
+using HostFactory.Hosting.Failures;
 using HostFactory.Providers.Configuration;
-using HostFactory.Providers.Loading;
-using HostFactory.Providers.Templates;
-using HostFactory.Hosting;
-using HostFactory.Storage.Json;
-using HostFactory.Storage.Postgres;
 using Microsoft.Extensions.Options;
 
 namespace HostFactory.Cli.Infrastructure;
@@ -20,30 +11,36 @@ namespace HostFactory.Cli.Infrastructure;
 internal readonly record struct Failure(int ExitCode, string Message, bool IsUnexpected);
 
 /// <summary>
-/// The one place where an exception becomes an exit code and a message. Every verb's failure goes through
-/// <see cref="Map"/>, so a new exception type is classified once for the whole CLI.
+/// The one place where an exception becomes an exit code and a message. The exit code is the one
+/// <see cref="FailureClassification"/> gives the exception's kind, as the server's problem type is; only the CLI's
+/// own exceptions are given their kind here.
 /// </summary>
 internal static class ErrorMapper
 {
-    public static Failure Map(Exception exception) => exception switch
+    public static Failure Map(Exception exception)
     {
-        InputException or ValidationException or InvalidIdentifierException or DomainRuleViolationException
-            => Known(ExitCodes.BadInput, exception.Message),
-        NotFoundException or OperationRefusedException or InvalidStateTransitionException or UnknownProviderException
-            => Known(ExitCodes.Refused, exception.Message),
-        CommandFailedException failed => Known(failed.ExitCode, failed.Message),
-        ConfigurationException or TemplateFileException or ProviderLoadException
-            => Known(ExitCodes.ConfigurationError, exception.Message),
-        OptionsValidationException options
-            => Known(ExitCodes.ConfigurationError, $"Invalid configuration: {string.Join(" ", options.Failures)}"),
-        _ when HostFactoryConfiguration.IsUnconvertibleValue(exception) => Known(ExitCodes.ConfigurationError, $"Invalid configuration: {exception.Message}"),
-        StorageException or PostgresStorageException or StorageCopyVerificationException or ConcurrencyException
-            or ConcurrencyRetryExhaustedException or MachineProviderException
-            => Known(ExitCodes.ProviderOrStorageFailure, exception.Message),
-        StorageCopyRefusedException => Known(ExitCodes.Refused, exception.Message),
-        OperationCanceledException => Known(ExitCodes.Cancelled, "Interrupted."),
-        _ => new Failure(ExitCodes.InternalError, OneLine($"Internal error ({exception.GetType().Name}): {exception.Message}"), IsUnexpected: true),
-    };
+        if (exception is CommandFailedException failed)
+        {
+            // A known outcome that is not a success (a timed-out wait, an unhealthy provider): the verb chose its code.
+            return Known(failed.ExitCode, failed.Message);
+        }
+
+        var kind = exception switch
+        {
+            InputException => FailureKind.InvalidInput,
+            ConfigurationException => FailureKind.Configuration,
+            _ => FailureClassification.Classify(exception),
+        };
+        var exitCode = FailureClassification.Of(kind).ExitCode ?? ExitCodes.InternalError;
+        return kind switch
+        {
+            FailureKind.Unexpected => new Failure(exitCode, OneLine($"Internal error ({exception.GetType().Name}): {exception.Message}"), IsUnexpected: true),
+            FailureKind.Cancelled => Known(exitCode, "Interrupted."),
+            _ when exception is OptionsValidationException options => Known(exitCode, $"Invalid configuration: {string.Join(" ", options.Failures)}"),
+            _ when HostFactoryConfiguration.IsUnconvertibleValue(exception) => Known(exitCode, $"Invalid configuration: {exception.Message}"),
+            _ => Known(exitCode, exception.Message),
+        };
+    }
 
     /// <summary>The text on one line: Host Factory shows the message as is and the stderr reason must be one line.</summary>
     public static string OneLine(string text) =>

@@ -1,10 +1,12 @@
 using System.CommandLine;
+using HostFactory.Application.Common;
 using HostFactory.Application.Machines;
 using HostFactory.Application.Requests;
 using HostFactory.Cli.Infrastructure;
 using HostFactory.Cli.Protocol;
 using HostFactory.Domain.Machines;
 using HostFactory.Domain.Requests;
+using HostFactory.Hosting.Failures;
 
 namespace HostFactory.Cli.Operator;
 
@@ -56,7 +58,7 @@ internal static class MachinesVerbs
         {
             var id = parseResult.GetValue(showId)!;
             var machine = await session.Runtime().Queries.ExecuteAsync(new GetMachine(id), token)
-                ?? throw new NotFoundException($"Machine '{id}' does not exist. 'hostfactory machines list' shows the machines.");
+                ?? throw new MachineNotFoundException(id);
             var view = MachineView.From(machine);
             if (format == OutputFormat.Json)
             {

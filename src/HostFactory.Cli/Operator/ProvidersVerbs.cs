@@ -4,6 +4,7 @@ using HostFactory.Application.Machines;
 using HostFactory.Application.Templates;
 using HostFactory.Cli.Infrastructure;
 using HostFactory.Domain.Providers;
+using HostFactory.Hosting.Failures;
 using HostFactory.Providers.Configuration;
 using Microsoft.Extensions.Options;
 

@@ -3,6 +3,7 @@ using HostFactory.Application.Requests;
 using HostFactory.Cli.Infrastructure;
 using HostFactory.Cli.Protocol;
 using HostFactory.Domain.Requests;
+using HostFactory.Hosting.Failures;
 
 namespace HostFactory.Cli.Operator;
 

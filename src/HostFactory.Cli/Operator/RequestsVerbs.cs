@@ -1,9 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
+using HostFactory.Application.Common;
 using HostFactory.Application.Requests;
 using HostFactory.Cli.Infrastructure;
 using HostFactory.Cli.Protocol;
 using HostFactory.Domain.Requests;
+using HostFactory.Hosting.Failures;
 
 namespace HostFactory.Cli.Operator;
 
@@ -58,7 +60,7 @@ internal static class RequestsVerbs
         show.SetAction((parseResult, ct) => application.RunOperatorVerbAsync(parseResult, "requests show", async (session, format, token) =>
         {
             var id = parseResult.GetValue(showId)!;
-            if (!RequestId.TryParse(id, out _))
+            if (!RequestId.TryParse(id, out var requestId))
             {
                 throw new InputException($"'{id}' is not a request id ('req-' or 'ret-' followed by a lowercase UUID).");
             }
@@ -70,7 +72,7 @@ internal static class RequestsVerbs
                 : (await operations.SyncAndGetStatusAsync([id], token))[0];
             if (status.Request is not { } request)
             {
-                throw new NotFoundException(status.Message);
+                throw new RequestNotFoundException(requestId);
             }
 
             WriteDetail(session.Console.Out, format, new RequestDetailView(RequestView.From(request), ProtocolMapper.Request(status)));

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using HostFactory.Cli.Infrastructure;
 using HostFactory.Hosting;
+using HostFactory.Hosting.Failures;
 using HostFactory.Storage.Json;
 using HostFactory.Storage.Postgres;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,9 @@
 using System.CommandLine;
+using HostFactory.Application.Common;
 using HostFactory.Application.Templates;
 using HostFactory.Cli.Infrastructure;
+using HostFactory.Domain.Templates;
+using HostFactory.Hosting.Failures;
 
 namespace HostFactory.Cli.Operator;
 
@@ -109,7 +112,7 @@ internal static class TemplatesVerbs
         var runtime = session.Runtime();
         await runtime.ImportTemplatesAsync(cancellationToken);
         return await runtime.Queries.ExecuteAsync(new GetTemplate(id), cancellationToken)
-            ?? throw new NotFoundException($"Template '{id}' does not exist. 'hostfactory templates list' shows the templates.");
+            ?? throw new TemplateNotFoundException(new TemplateId(id));
     }
 
     private static string Max(int maxNumber) => maxNumber < 0 ? "unlimited" : Text(maxNumber);

@@ -3,6 +3,7 @@ using HostFactory.Application.Templates;
 using HostFactory.Cli.Infrastructure;
 using HostFactory.Cli.Logging;
 using HostFactory.Domain.Requests;
+using HostFactory.Hosting.Failures;
 
 namespace HostFactory.Cli.Protocol;
 

@@ -6,6 +6,7 @@ using HostFactory.Cli.Infrastructure;
 using HostFactory.Cli.Logging;
 using HostFactory.Cli.Protocol;
 using HostFactory.Common;
+using HostFactory.Hosting.Failures;
 using HostFactory.Providers.Configuration;
 using Microsoft.Win32.SafeHandles;
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using HostFactory.Cli.Infrastructure;
 using HostFactory.Cli.Operator;
 using HostFactory.Cli.Protocol;
+using HostFactory.Hosting.Failures;
 using HostFactory.Providers.Configuration;
 
 namespace HostFactory.Cli.Scripts;

@@ -8,6 +8,7 @@ using HostFactory.Domain.Machines;
 using HostFactory.Domain.Requests;
 using HostFactory.Domain.Templates;
 using HostFactory.Providers.Templates;
+using HostFactory.Server.Errors;
 
 namespace HostFactory.Server.Contracts;
 
@@ -20,7 +21,7 @@ internal static class Mapping
     /// The definition a template body describes, read by the templates file's own reader so the API and
     /// <c>templates.json</c> accept exactly the same templates.
     /// </summary>
-    /// <exception cref="TemplateFileException">The body breaks a rule; every problem is listed.</exception>
+    /// <exception cref="InvalidTemplateBodyException">The body breaks a rule; every problem is listed.</exception>
     public static TemplateDefinition ToDefinition(TemplateBody body, TimeProvider clock)
     {
         var template = new JsonObject();
@@ -49,7 +50,18 @@ internal static class Mapping
         }
 
         var file = new JsonObject { ["templates"] = new JsonArray(template) };
-        var parsed = TemplateFile.Parse(file.ToJsonString(), "template", clock).Single().ToSnapshot();
+        TemplateSnapshot parsed;
+        try
+        {
+            parsed = TemplateFile.Parse(file.ToJsonString(), "template", clock).Single().ToSnapshot();
+        }
+        catch (TemplateFileException invalid)
+        {
+            // The templates file's reader, read by the API: its problems are the caller's input, not the configuration.
+            throw new InvalidTemplateBodyException(invalid.Problems);
+        }
+
+
         return new TemplateDefinition(
             parsed.Id.Value, parsed.ProviderName, parsed.MaxNumber, parsed.Attributes, parsed.ProviderSettings, parsed.RequestTimeout, parsed.Enabled);
     }

@@ -1,9 +1,9 @@
+using HostFactory.Application.Common;
 using HostFactory.Application.Machines;
 using HostFactory.Application.Requests;
 using HostFactory.Cqrs;
 using HostFactory.Domain.Machines;
 using HostFactory.Server.Contracts;
-using HostFactory.Server.Errors;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace HostFactory.Server.Endpoints;

@@ -5,6 +5,7 @@ using HostFactory.Domain.Templates;
 using HostFactory.Hosting;
 using HostFactory.Providers.Templates;
 using HostFactory.Server.Contracts;
+using HostFactory.Server.Errors;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace HostFactory.Server.Endpoints;
@@ -74,7 +75,7 @@ internal static class TemplateEndpoints
         {
             definition = Mapping.ToDefinition(body, clock);
         }
-        catch (TemplateFileException invalid)
+        catch (InvalidTemplateBodyException invalid)
         {
             // Asking whether a template is valid is answered, not refused: the problems are the answer.
             return TypedResults.Ok(new TemplateValidationDto(false, invalid.Problems));

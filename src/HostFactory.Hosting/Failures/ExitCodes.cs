@@ -1,7 +1,10 @@
-namespace HostFactory.Cli.Infrastructure;
+namespace HostFactory.Hosting.Failures;
 
-/// <summary>The process exit codes of every verb (docs/cli.md lists them).</summary>
-internal static class ExitCodes
+/// <summary>
+/// The process exit codes of every <c>hostfactory</c> verb (docs/cli.md lists them). Failures get theirs from
+/// <see cref="FailureClassification"/>; <see cref="Success"/> and <see cref="TimedOut"/> are outcomes, not failures.
+/// </summary>
+public static class ExitCodes
 {
     /// <summary>The answer on stdout is the result.</summary>
     public const int Success = 0;
@@ -15,7 +18,7 @@ internal static class ExitCodes
     /// <summary>Refused or not found: unknown template or request, over capacity, a template that fails validation.</summary>
     public const int Refused = 3;
 
-    /// <summary>A provider or the storage failed (provider error, lock timeout, damaged file, database unreachable, lasting conflicts).</summary>
+    /// <summary>A provider or the storage failed, or other processes kept changing the same thing: trying again may succeed.</summary>
     public const int ProviderOrStorageFailure = 4;
 
     /// <summary>The configuration is wrong: configuration or templates file missing or invalid, a plugin that does not load.</summary>
