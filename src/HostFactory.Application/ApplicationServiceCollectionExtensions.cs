@@ -3,7 +3,10 @@ using HostFactory.Application.Common;
 using HostFactory.Application.Diagnostics;
 using HostFactory.Application.Requests;
 using HostFactory.Application.Requests.Common;
+using HostFactory.Domain.Machines;
 using HostFactory.Domain.Providers;
+using HostFactory.Domain.Requests;
+using HostFactory.Domain.Templates;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -12,10 +15,22 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Registers the HostFactory application layer.</summary>
 public static class ApplicationServiceCollectionExtensions
 {
-    private const string InnerRegistryKey = "HostFactory.Application.Diagnostics.InnerRegistry";
+    // Where a decorated service's own registration moves to, so the decorator can resolve it (and the container still
+    // creates and disposes it). Keyed services are told apart by type and key, so one key serves every decorated type.
+    private const string InnerKey = "HostFactory.Application.Diagnostics.Inner";
 
     private static readonly Func<IServiceProvider, object> InstrumentRegistry = static provider =>
-        new InstrumentedMachineProviderRegistry(provider.GetRequiredKeyedService<IMachineProviderRegistry>(InnerRegistryKey));
+        new InstrumentedMachineProviderRegistry(provider.GetRequiredKeyedService<IMachineProviderRegistry>(InnerKey));
+
+    private static readonly (Type Service, Func<IServiceProvider, object> Traced)[] TracedStores =
+    [
+        (typeof(ITemplateStore), static provider => new TracedTemplateStore(provider.GetRequiredKeyedService<ITemplateStore>(InnerKey))),
+        (typeof(ITemplateReader), static provider => new TracedTemplateReader(provider.GetRequiredKeyedService<ITemplateReader>(InnerKey))),
+        (typeof(IRequestStore), static provider => new TracedRequestStore(provider.GetRequiredKeyedService<IRequestStore>(InnerKey))),
+        (typeof(IRequestReader), static provider => new TracedRequestReader(provider.GetRequiredKeyedService<IRequestReader>(InnerKey))),
+        (typeof(IMachineStore), static provider => new TracedMachineStore(provider.GetRequiredKeyedService<IMachineStore>(InnerKey))),
+        (typeof(IMachineReader), static provider => new TracedMachineReader(provider.GetRequiredKeyedService<IMachineReader>(InnerKey))),
+    ];
 
     /// <summary>
     /// Registers every command and query handler of the application on the HostFactory.Cqrs buses (<c>AddCqrs</c>),
@@ -67,30 +82,58 @@ public static class ApplicationServiceCollectionExtensions
     public static IServiceCollection AddHostFactoryProviderInstrumentation(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        Decorate(services, typeof(IMachineProviderRegistry), InstrumentRegistry);
+        return services;
+    }
+
+    /// <summary>
+    /// Traces every store operation the handlers make: wraps the registered store ports (<c>ITemplateStore</c>,
+    /// <c>IRequestStore</c>, <c>IMachineStore</c> and their readers) so each read and write runs in an internal span
+    /// <c>store {operation} {subject}</c> of the <see cref="HostFactoryDiagnostics"/> source (docs/observability.md lists
+    /// them). Works the same over any store. Call it after the stores are registered (<c>AddHostFactory</c> does);
+    /// idempotent, and a port not registered is left alone. While nobody listens an operation goes straight to the store.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <returns><paramref name="services"/>, for chaining.</returns>
+    public static IServiceCollection AddHostFactoryStoreInstrumentation(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        foreach (var (service, traced) in TracedStores)
+        {
+            Decorate(services, service, traced);
+        }
+
+        return services;
+    }
+
+    /// <summary>
+    /// Hands out the registration of <paramref name="service"/> in force (the last unkeyed one) through
+    /// <paramref name="decorated"/>, which resolves the original under <see cref="InnerKey"/>. Does nothing when the
+    /// service is not registered or is already decorated.
+    /// </summary>
+    private static void Decorate(IServiceCollection services, Type service, Func<IServiceProvider, object> decorated)
+    {
         var index = -1;
         for (var i = 0; i < services.Count; i++)
         {
-            if (services[i].ServiceType == typeof(IMachineProviderRegistry) && !services[i].IsKeyedService)
+            if (services[i].ServiceType == service && !services[i].IsKeyedService)
             {
                 index = i;
             }
         }
 
-        if (index < 0 || services[index].ImplementationFactory == InstrumentRegistry)
+        if (index < 0 || services[index].ImplementationFactory == decorated)
         {
-            return services;
+            return;
         }
 
-        // The registry in force moves to a key of its own (so the container still creates and disposes it) and the
-        // unkeyed registration hands it out wrapped.
         var inner = services[index];
         services.Add(inner switch
         {
-            { ImplementationInstance: { } instance } => new ServiceDescriptor(typeof(IMachineProviderRegistry), InnerRegistryKey, instance),
-            { ImplementationFactory: { } factory } => new ServiceDescriptor(typeof(IMachineProviderRegistry), InnerRegistryKey, (provider, _) => factory(provider), inner.Lifetime),
-            _ => new ServiceDescriptor(typeof(IMachineProviderRegistry), InnerRegistryKey, inner.ImplementationType!, inner.Lifetime),
+            { ImplementationInstance: { } instance } => new ServiceDescriptor(service, InnerKey, instance),
+            { ImplementationFactory: { } factory } => new ServiceDescriptor(service, InnerKey, (provider, _) => factory(provider), inner.Lifetime),
+            _ => new ServiceDescriptor(service, InnerKey, inner.ImplementationType!, inner.Lifetime),
         });
-        services[index] = new ServiceDescriptor(typeof(IMachineProviderRegistry), InstrumentRegistry, inner.Lifetime);
-        return services;
+        services[index] = new ServiceDescriptor(service, decorated, inner.Lifetime);
     }
 }

@@ -12,7 +12,8 @@ public static class HostFactoryServiceCollectionExtensions
     /// Registers everything HostFactory needs: the command/query/event buses with the application's handlers, the
     /// store <c>hostFactory:storage</c> selects (JSON files by default, or PostgreSQL: <see cref="HostFactoryStorage"/>), the machine providers configured under <c>hostFactory:providers</c>, and the
     /// <see cref="TemplateFileImporter"/> that imports the templates file; every provider call is timed and traced
-    /// (<c>AddHostFactoryProviderInstrumentation</c>): a host subscribes to <c>HostFactoryDiagnostics.MeterNames</c> and
+    /// (<c>AddHostFactoryProviderInstrumentation</c>) and every store operation traced
+    /// (<c>AddHostFactoryStoreInstrumentation</c>): a host subscribes to <c>HostFactoryDiagnostics.MeterNames</c> and
     /// <c>SourceNames</c> with the exporters it chooses (docs/observability.md). Paths follow Host Factory's rules
     /// (<c>HF_PROVIDER_CONFDIR</c>, <c>HF_PROVIDER_WORKDIR</c>, <c>HF_PROVIDER_LOGDIR</c>), falling back to the
     /// <c>config/</c> folder beside the application. Options are validated on start.
@@ -53,6 +54,7 @@ public static class HostFactoryServiceCollectionExtensions
         HostFactoryStorage.Add(services, configuration, paths, HostFactoryStorage.KindOf(configuration));
         services.AddMachineProviders(root.GetSection("providers"), host => host.UsePaths(paths));
         services.AddHostFactoryProviderInstrumentation();
+        services.AddHostFactoryStoreInstrumentation();
         services.TryAddSingleton<TemplateFileImporter>();
         return services;
     }

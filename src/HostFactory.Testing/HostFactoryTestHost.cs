@@ -15,7 +15,8 @@ namespace HostFactory.Testing;
 /// <summary>
 /// The application wired over the test kit in one call: <see cref="Create"/> builds a <see cref="ServiceProvider"/>
 /// (with <c>ValidateOnBuild</c> and <c>ValidateScopes</c>) holding <c>AddHostFactoryApplication</c>, the in-memory
-/// stores as every store and read port (or the stores of <see cref="HostFactoryTestHostOptions.UseStorage"/>), a <see cref="FakeMachineProviderRegistry"/> with one
+/// stores as every store and read port (or the stores of <see cref="HostFactoryTestHostOptions.UseStorage"/>), traced as
+/// <c>AddHostFactory</c> traces them, a <see cref="FakeMachineProviderRegistry"/> with one
 /// <see cref="FakeMachineProvider"/>, a <see cref="FakeTimeProvider"/> and logging. Send messages with
 /// <see cref="ExecuteAsync{TResult}(ICommand{TResult}, CancellationToken)"/> and
 /// <see cref="QueryAsync{TResult}"/>: each runs in its own scope, as one Host Factory call does.
@@ -132,6 +133,8 @@ public sealed class HostFactoryTestHost : IAsyncDisposable, IDisposable
             inMemory = (templates, requests, machines);
         }
 
+        // Traced as AddHostFactory traces them, so a test sees the store spans a host would report.
+        services.AddHostFactoryStoreInstrumentation();
         services.AddSingleton<IMachineProviderRegistry>(registry);
         services.AddHostFactoryApplication(application =>
         {

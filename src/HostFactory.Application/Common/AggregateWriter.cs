@@ -20,10 +20,7 @@ internal sealed class AggregateWriter(
     public async Task InsertAsync(Request request, CancellationToken cancellationToken)
     {
         ProvisioningMetrics.TagRequest(request.Id);
-        using (StoreSpans.Start("save", request))
-        {
-            await requests.SaveAsync(request, cancellationToken);
-        }
+        await requests.SaveAsync(request, cancellationToken);
 
         await events.PublishAsync(request, cancellationToken);
     }
@@ -36,11 +33,7 @@ internal sealed class AggregateWriter(
             return;
         }
 
-        using (StoreSpans.Start("save", newMachines))
-        {
-            await machines.SaveManyAsync(newMachines, cancellationToken);
-        }
-
+        await machines.SaveManyAsync(newMachines, cancellationToken);
         foreach (var machine in newMachines)
         {
             await events.PublishAsync(machine, cancellationToken);
@@ -74,12 +67,7 @@ internal sealed class AggregateWriter(
         {
             // The first attempt uses the copy the caller holds; after a conflict that copy is stale (and may carry
             // events of a change that was never saved), so every later attempt starts from the store.
-            T? aggregate;
-            using (attempt == 1 ? null : StoreSpans.Start("find", loaded))
-            {
-                aggregate = attempt == 1 ? loaded : await reload(token);
-            }
-
+            var aggregate = attempt == 1 ? loaded : await reload(token);
             if (aggregate is null)
             {
                 return null;
@@ -90,11 +78,7 @@ internal sealed class AggregateWriter(
                 return aggregate;
             }
 
-            using (StoreSpans.Start("save", aggregate))
-            {
-                await save(aggregate, token);
-            }
-
+            await save(aggregate, token);
             await events.PublishAsync(aggregate, token);
             return aggregate;
         }, cancellationToken);
