@@ -18,8 +18,11 @@ public sealed class HostFactoryTestHostTests
         await using var host = HostFactoryTestHost.Create();
         await using var scope = host.CreateScope();
 
-        scope.ServiceProvider.GetRequiredService<ITemplateStore>().Should().BeSameAs(host.Templates);
-        scope.ServiceProvider.GetRequiredService<ITemplateReader>().Should().BeSameAs(host.Templates);
+        // The ports are traced as AddHostFactory traces them; behind them are the kit's stores.
+        var created = await host.CreateTemplateAsync();
+        (await host.Templates.FindAsync(created.Id, default)).Should().NotBeNull("the template was saved through the port into the kit's store");
+        (await scope.ServiceProvider.GetRequiredService<ITemplateReader>().ListAsync(default)).Should().ContainSingle().Which.Id.Should().Be(created.Id);
+        scope.ServiceProvider.GetRequiredService<ITemplateStore>().Should().BeSameAs(host.TemplateStore);
         scope.ServiceProvider.GetRequiredService<TimeProvider>().Should().BeSameAs(host.Clock);
         scope.ServiceProvider.GetRequiredService<IMachineProviderRegistry>().Get(FakeMachineProvider.DefaultName).Should().BeSameAs(host.Provider);
         scope.ServiceProvider.GetRequiredService<IOptions<ApplicationOptions>>().Value.ConcurrencyRetryBaseDelay.Should().Be(TimeSpan.Zero);
