@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using HostFactory.Cli.Tests.Support;
+using HostFactory.Providers.Testing;
 using Xunit.Abstractions;
 
 namespace HostFactory.Cli.Tests;
@@ -123,8 +124,9 @@ public sealed class KilledCallTests(ITestOutputHelper output)
     [Fact]
     public async Task GetRequestStatus_WhenACallWasKilledBeforeItAnswered_RecoversTheRequestNobodyAsksAbout()
     {
-        // The example cloud (exec) takes 0.5 s per instance: the call is killed once it made the first of two. Its calls
-        // may take 10 s (python starts slowly on a busy machine), so the request is recovered some 11 s after it was saved.
+        // The example cloud (exec) sleeps before each instance it makes: a StepGate holds the call at the sleep after
+        // the first of two, where it is killed with its process tree, so exactly one instance is made. Its calls may take
+        // 10 s (python starts slowly on a busy machine), so the request is recovered some 11 s after it was saved.
         var cloud = Path.Combine(CliProcess.InstallationDirectory, "config", "examples", "exec_cloud.py");
         var provider = $$"""
             { "name": "cloud", "type": "exec", "timeoutSeconds": 10, "retries": 0,
@@ -133,15 +135,19 @@ public sealed class KilledCallTests(ITestOutputHelper output)
         const string Template = """
             { "templateId": "e2e-cloud", "maxNumber": 4, "providerName": "cloud",
               "attributes": { "type": ["String", "X86_64"], "ncpus": ["Numeric", "2"], "nram": ["Numeric", "2048"] },
-              "imageId": "img-1", "apiDelaySeconds": 0.5 }
+              "imageId": "img-1" }
             """;
         await using var hf = await HostFactoryInstallation.CreateAsync(
             [Template], extraProviders: provider, providerTimeoutSeconds: ProviderTimeoutSeconds, extraSettings: "\"application\": { \"interruptedCallGrace\": \"00:00:01\" }");
         var instances = Path.Combine(hf.WorkDirectory, "providers", "cloud", "cloud");
         int Made() => Directory.Exists(instances) ? Directory.GetFiles(instances, "i-*.json").Length : 0;
 
-        var killed = await hf.RunScriptAsync("requestMachines", """{"template": {"templateId": "e2e-cloud", "machineCount": 2}}""", killWhen: () => Made() >= 1);
+        using var gate = StepGate.Create(hf.Root, "sleep-2");
+        var killed = await hf.RunScriptAsync(
+            "requestMachines", """{"template": {"templateId": "e2e-cloud", "machineCount": 2}}""", killWhen: () => gate.Reached, environment: gate.Environment);
+        gate.Release();
         killed.ExitCode.Should().Be(137, killed.ToString());
+        Made().Should().Be(1, "the call was held after its first instance");
         var pending = (await ListAsync(hf, "requests", "--status", "pending")).Single();
         var id = pending.GetProperty("requestId").GetString()!;
 

@@ -22,6 +22,7 @@ public sealed class ResidentProcessTests
 
         var first = await hf.RunScriptAsync("getAvailableTemplates", Templates);
         first.ExitCode.Should().Be(0, first.ToString());
+        hf.ProcessesStartedByCalls().Should().NotBeEmpty("the call forked the resident process before it ended");
         var resident = await WaitForResidentAsync(hf);
 
         var served = await hf.RunScriptAsync("getAvailableTemplates", Templates);
@@ -194,7 +195,8 @@ public sealed class ResidentProcessTests
             await hf.AnswerAsync("getAvailableTemplates", Templates);
         }
 
-        await Task.Delay(500);
+        // A call that started a resident process forks it before it ends: it would be here, with the installation's variables.
+        hf.ProcessesStartedByCalls().Should().BeEmpty("no call started a resident process");
         hf.LiveResidentProcesses().Should().BeEmpty();
         (await File.ReadAllTextAsync(hf.LogFile)).Should().NotContain("Resident process");
     }

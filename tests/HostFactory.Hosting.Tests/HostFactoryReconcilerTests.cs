@@ -38,14 +38,18 @@ public sealed class HostFactoryReconcilerTests : IAsyncLifetime
         _host.Provider.EnqueueProvision(ProvisionScript.Make(MachineScript.RunningAfter(2)));
         var request = await _host.ExecuteAsync(new RequestMachines(TestTemplates.DefaultId, 1));
 
+        var firstTick = _reconciler.LastPass!.StartedAt + Interval;
         _host.Clock.Advance(Interval - TimeSpan.FromSeconds(1));
-        await Task.Delay(50);
-        var describesBeforeTheInterval = _host.Provider.DescribeCalls;
         await AdvanceAndWaitAsync(TimeSpan.FromSeconds(1));
+        var firstPass = _reconciler.LastPass!;
+        var describesByThen = _host.Provider.DescribeCalls;
         var afterOnePass = await StatusOf(request.RequestId);
         await AdvanceAndWaitAsync(Interval);
 
-        describesBeforeTheInterval.Should().Be(0, "nothing runs between two ticks");
+        // Passes run one after the other: one started short of the interval would have finished, and described the
+        // machine, before the pass at the interval.
+        firstPass.StartedAt.Should().Be(firstTick);
+        describesByThen.Should().Be(1, "nothing runs between two ticks");
         afterOnePass.Should().Be(RequestStatus.Provisioning, "the machine is still pending at the first look");
         (await StatusOf(request.RequestId)).Should().Be(RequestStatus.Completed);
         _reconciler.LastPass!.Changed.Should().Be(1);
@@ -147,8 +151,9 @@ public sealed class HostFactoryReconcilerTests : IAsyncLifetime
         await host.ExecuteAsync(new RequestMachines(TestTemplates.DefaultId, 1));
 
         await reconciler.StartAsync(default);
+        reconciler.ExecuteTask.Should().NotBeNull();
+        reconciler.ExecuteTask!.IsCompletedSuccessfully.Should().BeTrue("a disabled reconciler ends at start, with no timer to wake it");
         host.Clock.Advance(TimeSpan.FromMinutes(5));
-        await Task.Delay(100);
         await reconciler.StopAsync(default);
 
         reconciler.CompletedPasses.Should().Be(0);

@@ -41,9 +41,12 @@ public sealed class ReconcilerSharingTests : IDisposable
 
         // The script calls start only once the reconciler is under way: on a busy two-core machine the pool may not
         // have run it yet.
-        while (reconciler.CompletedPasses == 0)
+        using (var underWay = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
         {
-            await Task.Delay(5);
+            while (reconciler.CompletedPasses == 0)
+            {
+                await Task.Delay(5, underWay.Token);
+            }
         }
 
         var cycles = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => CycleAsync(script))));
@@ -74,11 +77,12 @@ public sealed class ReconcilerSharingTests : IDisposable
 
     private static async Task<RequestStatusEntry> PollAsync(ServiceProvider script, RequestId id)
     {
-        for (var attempt = 0; ; attempt++)
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
         {
             await ExecuteAsync(script, new SyncRequests([id.Value]));
             var status = (await QueryAsync(script, new GetRequestStatus([id.Value]))).Single();
-            if (status.Status != HostFactoryWords.Running || attempt == 50)
+            if (status.Status != HostFactoryWords.Running || DateTime.UtcNow > deadline)
             {
                 return status;
             }

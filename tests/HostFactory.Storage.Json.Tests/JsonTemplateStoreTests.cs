@@ -176,9 +176,12 @@ public sealed class JsonTemplateStoreTests : IDisposable
 
         var second = _storage.Templates.LockCapacityAsync(id, default);
         var otherTemplate = await _storage.Templates.LockCapacityAsync(new TemplateId("other-tmpl"), default);
-        await Task.Delay(200);
 
-        second.IsCompleted.Should().BeFalse("one holder at a time per template");
+        // A third holder that gives up after a moment is refused: the lock is held, and the second has waited as long.
+        using var giveUp = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var third = () => _storage.Templates.LockCapacityAsync(id, giveUp.Token);
+        await third.Should().ThrowAsync<OperationCanceledException>("one holder at a time per template");
+        second.IsCompleted.Should().BeFalse("the second holder waits for the first");
         otherTemplate.Dispose();
         first.Dispose();
         (await second.WaitAsync(TimeSpan.FromSeconds(10))).Dispose();

@@ -124,15 +124,22 @@ public sealed class HostFactoryInstallation : IAsyncDisposable
     /// <summary>
     /// Runs <c>&lt;scripts&gt;/&lt;operation&gt;.sh -f &lt;input file&gt;</c>, as Host Factory does; with
     /// <paramref name="killAfter"/>, kills it (SIGKILL to the script and the processes under it) if it runs that long;
-    /// with <paramref name="killWhen"/>, as soon as that holds.
+    /// with <paramref name="killWhen"/>, as soon as that holds. <paramref name="environment"/> adds variables to this
+    /// call's alone (a test's <c>StepGate</c>).
     /// </summary>
-    public async Task<CliResult> RunScriptAsync(string operation, string input, TimeSpan? killAfter = null, Func<bool>? killWhen = null)
+    public async Task<CliResult> RunScriptAsync(
+        string operation,
+        string input,
+        TimeSpan? killAfter = null,
+        Func<bool>? killWhen = null,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
         var inputs = Path.Combine(Root, "inputs");
         Directory.CreateDirectory(inputs);
         var file = Path.Combine(inputs, $"{operation}-{Interlocked.Increment(ref _inputs).ToString(CultureInfo.InvariantCulture)}.json");
         await File.WriteAllTextAsync(file, input);
-        return await CliProcess.StartAsync(Path.Combine(ScriptsDirectory, $"{operation}.sh"), ["-f", file], Environment, standardInput: null, killAfter, killWhen);
+        var variables = environment is null ? Environment : new Dictionary<string, string?>(Environment.Concat(environment));
+        return await CliProcess.StartAsync(Path.Combine(ScriptsDirectory, $"{operation}.sh"), ["-f", file], variables, standardInput: null, killAfter, killWhen);
     }
 
     /// <summary>Runs a script and parses its answer, asserting it succeeded.</summary>
@@ -229,6 +236,37 @@ public sealed class HostFactoryInstallation : IAsyncDisposable
         }
 
         return live;
+    }
+
+    /// <summary>
+    /// The live processes started with this installation's <c>HF_PROVIDER_WORKDIR</c>: what its calls started and left
+    /// running (a resident process, from the moment the call that launches it forks it: before that call ends).
+    /// </summary>
+    public IReadOnlyList<int> ProcessesStartedByCalls()
+    {
+        var marker = $"\0HF_PROVIDER_WORKDIR={WorkDirectory}\0";
+        var found = new List<int>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), CultureInfo.InvariantCulture, out var pid) || pid == System.Environment.ProcessId)
+            {
+                continue;
+            }
+
+            try
+            {
+                if (("\0" + File.ReadAllText(Path.Combine(directory, "environ"))).Contains(marker, StringComparison.Ordinal) && IsRunning(pid))
+                {
+                    found.Add(pid);
+                }
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                // Gone meanwhile, or another user's.
+            }
+        }
+
+        return found;
     }
 
     /// <summary>True while the process exists and is not a zombie.</summary>

@@ -119,7 +119,8 @@ public sealed class InterruptedCall : IAsyncDisposable
 
         var returned = await Host.ExecuteAsync(new ReturnMachines([.. machines.Select(m => new MachineReference(m.HostName, m.Id.ToString()))]));
         var status = await SyncAsync(returned.RequestId);
-        for (var i = 0; i < 20 && status.Status != RequestStatus.Completed; i++)
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (status.Status != RequestStatus.Completed && DateTime.UtcNow < deadline)
         {
             await Task.Delay(100);
             status = await SyncAsync(returned.RequestId);
