@@ -43,8 +43,7 @@ internal sealed class ServerOptions
     /// <param name="url">An address such as <c>http://127.0.0.1:5080</c>.</param>
     public static bool IsLoopback(string url)
     {
-        // Wildcard hosts (*, +) are not valid URIs; they bind every interface.
-        if (!Uri.TryCreate(url.Replace("://*", "://wildcard.invalid", StringComparison.Ordinal).Replace("://+", "://wildcard.invalid", StringComparison.Ordinal), UriKind.Absolute, out var uri))
+        if (!TryParse(url, out var uri))
         {
             return false;
         }
@@ -52,6 +51,18 @@ internal sealed class ServerOptions
         return string.Equals(uri.Host, "localhost", StringComparison.OrdinalIgnoreCase)
             || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
     }
+
+    /// <summary>True when <paramref name="url"/> is an address to listen on: <c>http</c> or <c>https</c>, a host (or <c>*</c>, <c>+</c>) and a port number.</summary>
+    /// <param name="url">An address such as <c>http://127.0.0.1:5080</c>.</param>
+    public static bool IsValid(string url) =>
+        TryParse(url, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+
+    // Wildcard hosts (*, +) are not valid URIs; they bind every interface.
+    private static bool TryParse(string url, out Uri uri) =>
+        Uri.TryCreate(
+            url.Replace("://*", "://wildcard.invalid", StringComparison.Ordinal).Replace("://+", "://wildcard.invalid", StringComparison.Ordinal),
+            UriKind.Absolute,
+            out uri!);
 }
 
 /// <summary>Refuses to start a server reachable from other hosts without a token, or with a token too short to matter.</summary>
@@ -66,7 +77,16 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
             failures.Add($"{ServerOptions.SectionName}:urls is empty: give at least one address, e.g. {ServerOptions.DefaultUrls}.");
         }
 
-        var exposed = urls.Where(url => !ServerOptions.IsLoopback(url)).ToList();
+        // An address that does not parse (a port that is not a number) is refused as such, not as one beyond loopback.
+        var invalid = urls.Where(url => !ServerOptions.IsValid(url)).ToList();
+        foreach (var url in invalid)
+        {
+            failures.Add(
+                $"'{url}' is not an address the server can listen on: give http:// or https://, a host and a port number, "
+                + $"e.g. {ServerOptions.DefaultUrls} (--urls, ASPNETCORE_URLS or {ServerOptions.SectionName}:urls). The server did not start.");
+        }
+
+        var exposed = urls.Except(invalid).Where(url => !ServerOptions.IsLoopback(url)).ToList();
         if (string.IsNullOrEmpty(options.BearerToken))
         {
             if (exposed.Count > 0)

@@ -9,9 +9,13 @@ internal sealed class JsonFileStorageOptionsValidator : IValidateOptions<JsonFil
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
-        if (!options.TryResolveDataDirectory(out _, out var error))
+        if (!options.TryResolveDataDirectory(out var path, out var error))
         {
             failures.Add(error);
+        }
+        else if (DataDirectoryCheck.Problem(path) is { } problem)
+        {
+            failures.Add($"The JSON store's data directory '{path}' cannot be used: {problem}.");
         }
 
         if (options.LockTimeout <= TimeSpan.Zero)

@@ -229,6 +229,23 @@ public sealed class OperatorVerbTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RequestMachines_WhenTheDataDirectoryIsAFile_ExitsFiveNamingItOnOneLineAndMakesNothing()
+    {
+        var data = Path.Combine(_hf.WorkDirectory, "data");
+        Directory.CreateDirectory(_hf.WorkDirectory);
+        await File.WriteAllTextAsync(data, "not a directory");
+
+        var result = await _hf.RunScriptAsync("requestMachines", """{"template": {"templateId": "e2e-vm", "machineCount": 1}}""");
+
+        result.ExitCode.Should().Be(5, result.ToString());
+        Json.Parse(result.StandardOutput).GetProperty("message").GetString().Should()
+            .Be($"Invalid configuration: The JSON store's data directory '{data}' cannot be used: it is a file, not a directory.");
+        result.ErrorLines.Should().ContainSingle();
+        (await File.ReadAllTextAsync(data)).Should().Be("not a directory");
+        _hf.LiveMachineProcesses().Should().BeEmpty("nothing was asked of the provider");
+    }
+
+    [Fact]
     public async Task Verbs_WhenTheTemplatesFileIsInvalid_ExitFiveNamingTheTemplate()
     {
         await _hf.WriteTemplatesAsync([HostFactoryInstallation.Template("e2e-vm", 99999)]);

@@ -101,6 +101,9 @@ public sealed class ServerStartupTests : IDisposable
 
     [Theory]
     [InlineData("http://0.0.0.0:0", "The server would listen on http://0.0.0.0:0, which is not a loopback address, without a bearer token.*The server did not start.")]
+    [InlineData("http://127.0.0.1:notaport", "'http://127.0.0.1:notaport' is not an address the server can listen on: give http:// or https://, a host and a port number, e.g. http://127.0.0.1:5080 (--urls, ASPNETCORE_URLS or hostFactory:server:urls). The server did not start.")]
+    [InlineData("http://127.0.0.1:0;http://0.0.0.0:99999", "'http://0.0.0.0:99999' is not an address the server can listen on: *")]
+    [InlineData("http://127.0.0.1:0 --hostFactory:storage:dataDirectory=/proc/version", "The JSON store's data directory '/proc/version' cannot be used: it is a file, not a directory.")]
     [InlineData("http://127.0.0.1:0 --hostFactory:reconciler:interval=00:00:00", "hostFactory:reconciler:interval must be between 00:00:01 and 01:00:00, was 00:00:00.")]
     [InlineData("http://127.0.0.1:0 --hostFactory:reconciler:interval=abc", "Failed to convert configuration value 'abc' at 'hostFactory:reconciler:Interval' to type 'System.TimeSpan'.")]
     [InlineData("http://127.0.0.1:0 --hostFactory:reconciler:enabled=maybe", "Failed to convert configuration value 'maybe' at 'hostFactory:reconciler:Enabled' to type 'System.Boolean'.")]
@@ -164,6 +167,18 @@ public sealed class ServerStartupTests : IDisposable
     [InlineData("http://hf.example.com:5080", false)]
     public void IsLoopback_WhenGivenAnAddress_TellsWhetherOnlyThisHostCanReachIt(string url, bool loopback) =>
         ServerOptions.IsLoopback(url).Should().Be(loopback);
+
+    [Theory]
+    [InlineData("http://127.0.0.1:5080", true)]
+    [InlineData("https://[::1]:5443", true)]
+    [InlineData("http://*:5080", true)]
+    [InlineData("http://+:5080", true)]
+    [InlineData("http://127.0.0.1:notaport", false)]
+    [InlineData("http://127.0.0.1:65536", false)]
+    [InlineData("ftp://127.0.0.1:21", false)]
+    [InlineData("127.0.0.1:5080", false)]
+    public void IsValid_WhenGivenAnAddress_TellsWhetherTheServerCanListenOnIt(string url, bool valid) =>
+        ServerOptions.IsValid(url).Should().Be(valid);
 
     public void Dispose() => _directory.Dispose();
 }

@@ -31,22 +31,24 @@ public sealed class JsonFileStorageRegistrationTests : IDisposable
     [Fact]
     public void AddJsonFileStorage_WhenCalledTwice_RegistersOnceAndAppliesBothConfigurations()
     {
+        var first = _directory.Combine("first");
         var services = new ServiceCollection()
-            .AddJsonFileStorage(o => { o.DataDirectory = "/first"; o.ProviderWorkDirectory = null; })
+            .AddJsonFileStorage(o => { o.DataDirectory = first; o.ProviderWorkDirectory = null; })
             .AddJsonFileStorage(o => o.LockTimeout = TimeSpan.FromSeconds(3));
 
         services.Count(d => d.ServiceType == typeof(IRequestStore)).Should().Be(1);
         using var provider = services.BuildServiceProvider(Strict);
         var options = provider.GetRequiredService<IOptions<JsonFileStorageOptions>>().Value;
-        options.Should().BeEquivalentTo(new { DataDirectory = "/first", LockTimeout = TimeSpan.FromSeconds(3) });
+        options.Should().BeEquivalentTo(new { DataDirectory = first, LockTimeout = TimeSpan.FromSeconds(3) });
     }
 
     [Fact]
     public void AddJsonFileStorage_WithConfiguration_BindsTheSection()
     {
+        var configured = _directory.Combine("var", "lib", "hostfactory");
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["JsonFileStorage:DataDirectory"] = "/var/lib/hostfactory",
+            ["JsonFileStorage:DataDirectory"] = configured,
             ["JsonFileStorage:LockTimeout"] = "00:00:04",
             ["JsonFileStorage:ProviderWorkDirectory"] = string.Empty,
         }).Build();
@@ -55,7 +57,7 @@ public sealed class JsonFileStorageRegistrationTests : IDisposable
         var options = provider.GetRequiredService<IOptions<JsonFileStorageOptions>>().Value;
 
         options.LockTimeout.Should().Be(TimeSpan.FromSeconds(4));
-        options.ResolveDataDirectory().Should().Be("/var/lib/hostfactory");
+        options.ResolveDataDirectory().Should().Be(configured);
     }
 
     [Fact]
@@ -95,6 +97,37 @@ public sealed class JsonFileStorageRegistrationTests : IDisposable
     }
 
     [Fact]
+    public void StartupValidation_WhenTheDataDirectoryIsAFile_FailsNamingItAndChangesNothing()
+    {
+        var file = _directory.Combine("data");
+        File.WriteAllText(file, "not a directory");
+        using var provider = new ServiceCollection()
+            .AddJsonFileStorage(o => { o.DataDirectory = file; o.ProviderWorkDirectory = null; })
+            .BuildServiceProvider(Strict);
+
+        var act = () => provider.GetRequiredService<IStartupValidator>().Validate();
+
+        act.Should().Throw<OptionsValidationException>().Which.Failures.Should().Equal($"The JSON store's data directory '{file}' cannot be used: it is a file, not a directory.");
+        File.ReadAllText(file).Should().Be("not a directory");
+    }
+
+    [Fact]
+    public void StartupValidation_WhenTheDataDirectoryWouldBeInsideAFile_FailsNamingTheFile()
+    {
+        var file = _directory.Combine("work");
+        File.WriteAllText(file, "not a directory");
+        var data = Path.Combine(file, "state", "data");
+        using var provider = new ServiceCollection()
+            .AddJsonFileStorage(o => { o.DataDirectory = data; o.ProviderWorkDirectory = null; })
+            .BuildServiceProvider(Strict);
+
+        var act = () => provider.GetRequiredService<IOptions<JsonFileStorageOptions>>().Value;
+
+        act.Should().Throw<OptionsValidationException>().Which.Failures.Should()
+            .Equal($"The JSON store's data directory '{data}' cannot be used: it does not exist and cannot be created: '{file}' is a file, not a directory.");
+    }
+
+    [Fact]
     public void ResolveDataDirectory_WhenTheWorkDirectoryIsSet_UsesItsDataFolderOverTheConfiguredPath()
     {
         var options = new JsonFileStorageOptions { DataDirectory = "/configured", ProviderWorkDirectory = "/hf/work/awsinst" };
@@ -114,16 +147,18 @@ public sealed class JsonFileStorageRegistrationTests : IDisposable
     public async Task AddJsonFileStorage_InAProcessWithHfProviderWorkdir_StoresUnderItsDataFolder()
     {
         var work = _directory.Combine("hf-work");
-        using var withVariable = TestWorker.Start(new Dictionary<string, string?> { ["HF_PROVIDER_WORKDIR"] = work }, "print-data-dir", "/configured");
-        using var without = TestWorker.Start(null, "print-data-dir", "/configured");
+        var configured = _directory.Combine("configured");
+        using var withVariable = TestWorker.Start(new Dictionary<string, string?> { ["HF_PROVIDER_WORKDIR"] = work }, "print-data-dir", configured);
+        using var without = TestWorker.Start(null, "print-data-dir", configured);
 
         (await withVariable.WaitForExitAsync(TimeSpan.FromSeconds(60))).Should().Be(0, withVariable.Errors);
         (await without.WaitForExitAsync(TimeSpan.FromSeconds(60))).Should().Be(0, without.Errors);
 
         ReadOutput(withVariable).Should().Be(Path.Join(work, "data"));
-        ReadOutput(without).Should().Be("/configured");
+        ReadOutput(without).Should().Be(configured);
     }
 
     // print-data-dir prints one bare line (no " END" marker), so read the raw stream.
     private static string ReadOutput(RunningWorker worker) => worker.RawOutput.Trim();
 }
+

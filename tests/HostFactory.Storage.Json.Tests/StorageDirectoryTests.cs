@@ -3,6 +3,7 @@ using HostFactory.Domain.Common;
 using HostFactory.Domain.Machines;
 using HostFactory.Domain.Requests;
 using HostFactory.Domain.Templates;
+using Microsoft.Extensions.Options;
 
 namespace HostFactory.Storage.Json.Tests;
 
@@ -31,13 +32,16 @@ public sealed class StorageDirectoryTests : IDisposable
     }
 
     [Fact]
-    public async Task FirstUse_WhenAFileStandsWhereTheDirectoryShouldBe_ThrowsStorageUnavailableExceptionNamingIt()
+    public async Task FirstUse_WhenAFileTookTheDirectorysPlaceAfterStart_ThrowsStorageUnavailableExceptionNamingIt()
     {
+        // A file there at start is refused by the options check (JsonFileStorageRegistrationTests); this is one put
+        // there afterwards, which only the first use can see.
         var data = _directory.Combine("data");
-        await File.WriteAllTextAsync(data, "not a directory");
         using var storage = new StorageFixture(data);
+        var requests = storage.Requests;
+        await File.WriteAllTextAsync(data, "not a directory");
 
-        var act = () => storage.Requests.FindAsync(RequestId.NewAcquire(), default);
+        var act = () => requests.FindAsync(RequestId.NewAcquire(), default);
 
         var thrown = (await act.Should().ThrowAsync<StorageUnavailableException>()).Which;
         thrown.Directory.Should().Be(data);
@@ -64,7 +68,7 @@ public sealed class StorageDirectoryTests : IDisposable
     /// cannot create anything.
     /// </summary>
     [Fact]
-    public async Task Save_WhenTheDirectoryIsReadOnly_ThrowsStorageUnavailableExceptionNamingTheDirectory()
+    public async Task Start_WhenTheDirectoryIsReadOnly_IsRefusedAsConfigurationNamingTheDirectory()
     {
         var data = _directory.Combine("data");
         using (var writable = new StorageFixture(data))
@@ -75,11 +79,10 @@ public sealed class StorageDirectoryTests : IDisposable
         using var readOnly = ReadOnlyView(data);
         using var storage = new StorageFixture(readOnly.Path);
 
-        var act = () => storage.Requests.SaveAsync(TestData.NewAcquire(_clock), default);
+        var act = () => storage.Requests;
 
-        var thrown = (await act.Should().ThrowAsync<StorageUnavailableException>()).Which;
-        thrown.Message.Should().Contain(readOnly.Path);
-        thrown.Message.Should().MatchRegex("(?i)read-only|denied|not permitted");
+        act.Should().Throw<OptionsValidationException>().Which.Failures.Should()
+            .Equal($"The JSON store's data directory '{readOnly.Path}' cannot be used: this user may not write in it.");
     }
 
     [Fact]
