@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using HostFactory.Application.Machines;
 using HostFactory.Application.Requests;
+using HostFactory.Cli.Commands;
 using HostFactory.Cli.Infrastructure;
 using HostFactory.Cli.Operator;
 using HostFactory.Cli.Protocol;
@@ -24,7 +25,7 @@ namespace HostFactory.Cli.Demo;
 /// </summary>
 internal static class DemoVerb
 {
-    public static Command Create(CliApplication application)
+    public static Command Create(VerbRunner runner, GlobalOptions options)
     {
         var template = new Option<string>("--template") { Description = "The template to request.", DefaultValueFactory = _ => "local-agent" };
         var count = new Option<int>("--count") { Description = "How many machines to request.", DefaultValueFactory = _ => 3 };
@@ -42,7 +43,7 @@ internal static class DemoVerb
         };
         var demo = new Command("demo", "Runs a whole Host Factory cycle (templates, request, status, return, status, getReturnRequests) "
             + "with the local-process provider in a fresh work directory, printing every protocol answer.") { template, count, timeout, workDir };
-        demo.SetAction((parseResult, ct) => application.RunVerbAsync(parseResult.GetValue(application.ConfigOption), "demo", asJson: false, (session, token) =>
+        demo.SetAction((parseResult, ct) => runner.RunAsync(options.ConfigPath(parseResult), "demo", asJson: false, (session, token) =>
             new DemoRun(session, parseResult.GetValue(template)!, parseResult.GetValue(count), TimeSpan.FromSeconds(parseResult.GetValue(timeout)), parseResult.GetValue(workDir))
                 .RunAsync(token), ct));
         return demo;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using HostFactory.Application.Common;
 using HostFactory.Application.Machines;
 using HostFactory.Application.Requests;
+using HostFactory.Cli.Commands;
 using HostFactory.Cli.Infrastructure;
 using HostFactory.Cli.Protocol;
 using HostFactory.Domain.Machines;
@@ -13,9 +14,9 @@ namespace HostFactory.Cli.Operator;
 /// <summary><c>machines list|show ID|return NAME... [--wait]</c>.</summary>
 internal static class MachinesVerbs
 {
-    public static Command Create(CliApplication application)
+    public static Command Create(VerbRunner runner, GlobalOptions options)
     {
-        var group = OperatorVerbs.Group(application, "machines", "Lists, shows and returns machines.");
+        var group = OperatorVerbs.Group(options, "machines", "Lists, shows and returns machines.");
 
         var request = new Option<string?>("--request") { Description = "Only machines made for (req-…) or returned by (ret-…) this request." };
         var status = new Option<string?>("--status") { Description = "Only machines in this status: pending running stopping stopped shutting-down terminated failed unknown." };
@@ -24,7 +25,7 @@ internal static class MachinesVerbs
         var limit = OperatorVerbs.LimitOption();
         var offset = OperatorVerbs.OffsetOption();
         var list = new Command("list", "Lists machines, oldest first.") { request, status, template, limit, offset };
-        list.SetAction((parseResult, ct) => application.RunOperatorVerbAsync(parseResult, "machines list", async (session, format, token) =>
+        list.SetAction((parseResult, ct) => runner.RunOperatorAsync(options.ValuesOf(parseResult), "machines list", async (session, format, token) =>
         {
             MachineStatus? statusFilter = MachineStatusWords.TryParse(parseResult.GetValue(status), out var s) ? s : null;
             var page = await session.Runtime().Queries.ExecuteAsync(
@@ -54,7 +55,7 @@ internal static class MachinesVerbs
 
         var showId = new Argument<string>("ID") { Description = "The machine id (m-…)." };
         var show = new Command("show", "Shows one machine with everything stored about it.") { showId };
-        show.SetAction((parseResult, ct) => application.RunOperatorVerbAsync(parseResult, "machines show", async (session, format, token) =>
+        show.SetAction((parseResult, ct) => runner.RunOperatorAsync(options.ValuesOf(parseResult), "machines show", async (session, format, token) =>
         {
             var id = parseResult.GetValue(showId)!;
             var machine = await session.Runtime().Queries.ExecuteAsync(new GetMachine(id), token)
@@ -94,7 +95,7 @@ internal static class MachinesVerbs
         var wait = new Option<bool>("--wait") { Description = "Poll every second, showing progress on stderr, until the return finishes." };
         var timeout = OperatorVerbs.TimeoutOption();
         var giveBack = new Command("return", "Returns machines, as Host Factory's requestReturnMachines does.") { names, wait, timeout };
-        giveBack.SetAction((parseResult, ct) => application.RunOperatorVerbAsync(parseResult, "machines return", async (session, format, token) =>
+        giveBack.SetAction((parseResult, ct) => runner.RunOperatorAsync(options.ValuesOf(parseResult), "machines return", async (session, format, token) =>
         {
             var references = parseResult.GetValue(names)!
                 .Select(name => MachineId.TryParse(name, out _) ? new MachineReference(null, name) : new MachineReference(name))

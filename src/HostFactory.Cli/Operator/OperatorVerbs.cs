@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using HostFactory.Cli.Commands;
 using HostFactory.Cli.Infrastructure;
 
 namespace HostFactory.Cli.Operator;
@@ -19,10 +20,10 @@ internal static class OperatorVerbs
     });
 
     /// <summary>A verb group with <c>--format</c> on it and its sub-commands.</summary>
-    public static Command Group(CliApplication application, string name, string description)
+    public static Command Group(GlobalOptions options, string name, string description)
     {
         var group = new Command(name, description);
-        group.Options.Add(application.FormatOption);
+        group.Options.Add(options.Format);
         return group;
     }
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using HostFactory.Application.Machines;
 using HostFactory.Application.Templates;
+using HostFactory.Cli.Commands;
 using HostFactory.Cli.Infrastructure;
 using HostFactory.Domain.Providers;
 using HostFactory.Hosting.Failures;
@@ -13,12 +14,12 @@ namespace HostFactory.Cli.Operator;
 /// <summary><c>providers list|check|orphans</c>.</summary>
 internal static class ProvidersVerbs
 {
-    public static Command Create(CliApplication application)
+    public static Command Create(VerbRunner runner, GlobalOptions options)
     {
-        var group = OperatorVerbs.Group(application, "providers", "Lists the configured provider instances, checks their health and lists the machines they hold that no request owns.");
+        var group = OperatorVerbs.Group(options, "providers", "Lists the configured provider instances, checks their health and lists the machines they hold that no request owns.");
 
         var list = new Command("list", "Lists the provider instances of the configuration file (no plugin is loaded).");
-        list.SetAction((parseResult, ct) => application.RunOperatorVerbAsync(parseResult, "providers list", (session, format, _) =>
+        list.SetAction((parseResult, ct) => runner.RunOperatorAsync(options.ValuesOf(parseResult), "providers list", (session, format, _) =>
         {
             var views = Instances(session.Runtime())
                 .Select(i => new ProviderView(i.Name, i.Type, i.Enabled, i.Assembly, i.TimeoutSeconds, i.Retries, i.RetryDelaySeconds))
@@ -41,7 +42,7 @@ internal static class ProvidersVerbs
         }, ct));
 
         var check = new Command("check", "Loads every enabled provider and validates each enabled template with its provider (exit code 4 when one is unhealthy).");
-        check.SetAction((parseResult, ct) => application.RunOperatorVerbAsync(parseResult, "providers check", async (session, format, token) =>
+        check.SetAction((parseResult, ct) => runner.RunOperatorAsync(options.ValuesOf(parseResult), "providers check", async (session, format, token) =>
         {
             var runtime = session.Runtime();
             // Loading the registry loads every enabled plugin; a plugin that does not load fails here, naming it.
@@ -100,7 +101,7 @@ internal static class ProvidersVerbs
         {
             providerOption,
         };
-        orphans.SetAction((parseResult, ct) => application.RunOperatorVerbAsync(parseResult, "providers orphans", async (session, format, token) =>
+        orphans.SetAction((parseResult, ct) => runner.RunOperatorAsync(options.ValuesOf(parseResult), "providers orphans", async (session, format, token) =>
         {
             var found = await session.Runtime().Queries.ExecuteAsync(new ListOrphanMachines(parseResult.GetValue(providerOption)), token);
             var view = new OrphansView(

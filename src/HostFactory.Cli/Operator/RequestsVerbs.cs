@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using HostFactory.Application.Common;
 using HostFactory.Application.Requests;
+using HostFactory.Cli.Commands;
 using HostFactory.Cli.Infrastructure;
 using HostFactory.Cli.Protocol;
 using HostFactory.Domain.Requests;
@@ -12,9 +13,9 @@ namespace HostFactory.Cli.Operator;
 /// <summary><c>requests list|show ID [--wait]|cancel ID</c>.</summary>
 internal static class RequestsVerbs
 {
-    public static Command Create(CliApplication application)
+    public static Command Create(VerbRunner runner, GlobalOptions options)
     {
-        var group = OperatorVerbs.Group(application, "requests", "Lists, follows and cancels acquire (req-) and return (ret-) requests.");
+        var group = OperatorVerbs.Group(options, "requests", "Lists, follows and cancels acquire (req-) and return (ret-) requests.");
 
         var kind = new Option<string?>("--kind") { Description = "Only acquire or only return requests." };
         kind.AcceptOnlyFromAmong("acquire", "return");
@@ -24,7 +25,7 @@ internal static class RequestsVerbs
         var limit = OperatorVerbs.LimitOption();
         var offset = OperatorVerbs.OffsetOption();
         var list = new Command("list", "Lists requests, oldest first.") { kind, status, template, limit, offset };
-        list.SetAction((parseResult, ct) => application.RunOperatorVerbAsync(parseResult, "requests list", async (session, format, token) =>
+        list.SetAction((parseResult, ct) => runner.RunOperatorAsync(options.ValuesOf(parseResult), "requests list", async (session, format, token) =>
         {
             RequestKind? kindFilter = RequestKindWords.TryParse(parseResult.GetValue(kind), out var k) ? k : null;
             RequestStatus? statusFilter = RequestStatusWords.TryParse(parseResult.GetValue(status), out var s) ? s : null;
@@ -57,7 +58,7 @@ internal static class RequestsVerbs
         var wait = new Option<bool>("--wait") { Description = "Sync and poll every second, showing progress on stderr, until the request finishes." };
         var timeout = OperatorVerbs.TimeoutOption();
         var show = new Command("show", "Shows a request as Host Factory sees it (synced with its provider first), and its machines.") { showId, wait, timeout };
-        show.SetAction((parseResult, ct) => application.RunOperatorVerbAsync(parseResult, "requests show", async (session, format, token) =>
+        show.SetAction((parseResult, ct) => runner.RunOperatorAsync(options.ValuesOf(parseResult), "requests show", async (session, format, token) =>
         {
             var id = parseResult.GetValue(showId)!;
             if (!RequestId.TryParse(id, out var requestId))
@@ -86,7 +87,7 @@ internal static class RequestsVerbs
             DefaultValueFactory = _ => "Cancelled by an operator (hostfactory requests cancel).",
         };
         var cancel = new Command("cancel", "Cancels an unfinished acquire request and returns the machines made for it.") { cancelId, reason };
-        cancel.SetAction((parseResult, ct) => application.RunOperatorVerbAsync(parseResult, "requests cancel", async (session, format, token) =>
+        cancel.SetAction((parseResult, ct) => runner.RunOperatorAsync(options.ValuesOf(parseResult), "requests cancel", async (session, format, token) =>
         {
             var result = await session.Runtime().Commands.ExecuteAsync(new CancelRequest(parseResult.GetValue(cancelId)!, parseResult.GetValue(reason)!), token);
             var view = new CancelView(result.RequestId.Value, result.ReturnRequestId?.Value, result.ReleasedMachines.Select(m => m.Value).ToList(), result.Message);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using HostFactory.Cli.Commands;
 using HostFactory.Cli.Infrastructure;
 using HostFactory.Hosting;
 using HostFactory.Hosting.Failures;
@@ -13,12 +14,12 @@ namespace HostFactory.Cli.Operator;
 /// <summary><c>storage migrate|copy</c>: the PostgreSQL schema, and moving an installation between the JSON files and PostgreSQL.</summary>
 internal static class StorageVerbs
 {
-    public static Command Create(CliApplication application)
+    public static Command Create(VerbRunner runner, GlobalOptions options)
     {
-        var group = OperatorVerbs.Group(application, "storage", "Migrates the PostgreSQL store's schema and copies the whole state between the JSON files and PostgreSQL.");
+        var group = OperatorVerbs.Group(options, "storage", "Migrates the PostgreSQL store's schema and copies the whole state between the JSON files and PostgreSQL.");
 
         var migrate = new Command("migrate", "Creates or migrates the PostgreSQL store's schema to this version's (hosts do it on first use unless hostFactory.storage.autoMigrate is false); nothing to do for the JSON store.");
-        migrate.SetAction((parseResult, ct) => application.RunOperatorVerbAsync(parseResult, "storage migrate", async (session, format, token) =>
+        migrate.SetAction((parseResult, ct) => runner.RunOperatorAsync(options.ValuesOf(parseResult), "storage migrate", async (session, format, token) =>
         {
             var maintenance = session.Runtime().GetService<PostgresStorageMaintenance>();
             var view = maintenance is null
@@ -47,7 +48,7 @@ internal static class StorageVerbs
         {
             toOption,
         };
-        copy.SetAction((parseResult, ct) => application.RunOperatorVerbAsync(parseResult, "storage copy", async (session, format, token) =>
+        copy.SetAction((parseResult, ct) => runner.RunOperatorAsync(options.ValuesOf(parseResult), "storage copy", async (session, format, token) =>
         {
             var to = parseResult.GetValue(toOption)!;
             var from = to == HostFactoryStorage.Postgres ? HostFactoryStorage.Json : HostFactoryStorage.Postgres;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using HostFactory.Application.Common;
 using HostFactory.Application.Templates;
+using HostFactory.Cli.Commands;
 using HostFactory.Cli.Infrastructure;
 using HostFactory.Domain.Templates;
 using HostFactory.Hosting.Failures;
@@ -10,12 +11,12 @@ namespace HostFactory.Cli.Operator;
 /// <summary><c>templates list|show ID|validate ID</c>. Each first imports the templates file when it changed.</summary>
 internal static class TemplatesVerbs
 {
-    public static Command Create(CliApplication application)
+    public static Command Create(VerbRunner runner, GlobalOptions options)
     {
-        var group = OperatorVerbs.Group(application, "templates", "Lists, shows and validates templates (the templates file is imported first when it changed).");
+        var group = OperatorVerbs.Group(options, "templates", "Lists, shows and validates templates (the templates file is imported first when it changed).");
 
         var list = new Command("list", "Lists every template, enabled or not, with its active and available machines.");
-        list.SetAction((parseResult, ct) => application.RunOperatorVerbAsync(parseResult, "templates list", async (session, format, token) =>
+        list.SetAction((parseResult, ct) => runner.RunOperatorAsync(options.ValuesOf(parseResult), "templates list", async (session, format, token) =>
         {
             var runtime = session.Runtime();
             await runtime.ImportTemplatesAsync(token);
@@ -41,7 +42,7 @@ internal static class TemplatesVerbs
 
         var showId = new Argument<string>("ID") { Description = "The template id." };
         var show = new Command("show", "Shows one template: attributes, provider settings, live numbers.") { showId };
-        show.SetAction((parseResult, ct) => application.RunOperatorVerbAsync(parseResult, "templates show", async (session, format, token) =>
+        show.SetAction((parseResult, ct) => runner.RunOperatorAsync(options.ValuesOf(parseResult), "templates show", async (session, format, token) =>
         {
             var summary = await FindAsync(session, parseResult.GetValue(showId)!, token);
             var view = TemplateView.From(summary);
@@ -71,7 +72,7 @@ internal static class TemplatesVerbs
 
         var validateId = new Argument<string>("ID") { Description = "The template id." };
         var validate = new Command("validate", "Checks a template against the domain's rules and its provider (exit code 3 when it has problems).") { validateId };
-        validate.SetAction((parseResult, ct) => application.RunOperatorVerbAsync(parseResult, "templates validate", async (session, format, token) =>
+        validate.SetAction((parseResult, ct) => runner.RunOperatorAsync(options.ValuesOf(parseResult), "templates validate", async (session, format, token) =>
         {
             var summary = await FindAsync(session, parseResult.GetValue(validateId)!, token);
             var view = await ValidateAsync(session.Runtime(), summary, token);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using HostFactory.Application.Diagnostics;
+using HostFactory.Cli.Commands;
 using HostFactory.Cli.Infrastructure;
 
 namespace HostFactory.Cli.Protocol;
@@ -28,7 +29,7 @@ internal static class ProtocolVerbs
     public static bool IsSafeToRepeat(string name) => name is GetAvailableTemplates or GetRequestStatus or GetReturnRequests;
 
     /// <summary>The verb called <paramref name="name"/> (one of <see cref="Names"/>) as a command.</summary>
-    public static Command Create(CliApplication application, string name)
+    public static Command Create(VerbRunner runner, GlobalOptions options, string name)
     {
         var file = new Option<string?>("--file", "-f")
         {
@@ -36,16 +37,16 @@ internal static class ProtocolVerbs
             HelpName = "FILE",
         };
         var command = new Command(name, Describe(name).Description) { file };
-        command.SetAction((parseResult, cancellationToken) =>
-            RunAsync(application, name, ProtocolInputSource.FromFile(parseResult.GetValue(file)), parseResult.GetValue(application.ConfigOption), cancellationToken));
+        command.SetAction(async (parseResult, cancellationToken) =>
+            (await RunAsync(runner, name, ProtocolInputSource.FromFile(parseResult.GetValue(file)), options.ConfigPath(parseResult), cancellationToken)).ExitCode);
         return command;
     }
 
     /// <summary>Runs the verb: reads the input, answers it, prints the one JSON document.</summary>
-    public static Task<int> RunAsync(CliApplication application, string name, ProtocolInputSource source, string? configPath, CancellationToken cancellationToken)
+    public static Task<VerbRun> RunAsync(VerbRunner runner, string name, ProtocolInputSource source, string? configPath, CancellationToken cancellationToken)
     {
         var (_, emptyIsEmptyObject, operation) = Describe(name);
-        return application.RunProtocolVerbAsync(configPath, name, async (session, ct) =>
+        return runner.RunProtocolAsync(configPath, name, async (session, ct) =>
         {
             // The input is read and checked before the configuration is loaded, so bad input changes nothing.
             using var input = ProtocolInput.Parse(source.Read(session.Console), source.Description, emptyIsEmptyObject);
@@ -76,7 +77,7 @@ internal static class ProtocolVerbs
                     file = value;
                     i++;
                     break;
-                case CliApplication.ConfigOptionName when configPath is null && value is not null:
+                case GlobalOptions.ConfigOptionName when configPath is null && value is not null:
                     configPath = value;
                     i++;
                     break;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
+using HostFactory.Cli.Commands;
 using HostFactory.Cli.Infrastructure;
 using HostFactory.Cli.Logging;
 using HostFactory.Cli.Protocol;
@@ -40,15 +41,15 @@ internal sealed class ResidentServer
     }
 
     /// <summary>The hidden <c>resident</c> verb.</summary>
-    public static Command CreateCommand(CliApplication application)
+    public static Command CreateCommand(VerbRunner runner, GlobalOptions options)
     {
         var command = new Command(ResidentLauncher.Verb, "Serves protocol calls from a resident process (started by the protocol verbs themselves).")
         {
             Hidden = true,
         };
-        // Through RunVerbAsync like every verb: a configuration it cannot load ends it with one line and exit code 5.
-        command.SetAction((parseResult, cancellationToken) => application.RunVerbAsync(
-            parseResult.GetValue(application.ConfigOption), ResidentLauncher.Verb, asJson: false,
+        // Through the verb runner like every verb: a configuration it cannot load ends it with one line and exit code 5.
+        command.SetAction((parseResult, cancellationToken) => runner.RunAsync(
+            options.ConfigPath(parseResult), ResidentLauncher.Verb, asJson: false,
             (session, _) => RunAsync(session.Console, session.ConfigPath), cancellationToken));
         return command;
     }
@@ -291,9 +292,9 @@ internal sealed class ResidentServer
         await using var outputWriter = new StreamWriter(output, utf8, leaveOpen: true) { NewLine = "\n" };
         await using var errorWriter = new StreamWriter(error, utf8, leaveOpen: true) { AutoFlush = true, NewLine = "\n" };
         var console = new CliConsole(outputWriter, errorWriter, () => Stream.Null, isOutputRedirected: true);
-        var application = new CliApplication(console, _container);
-        var exitCode = await ProtocolVerbs.RunAsync(application, call.Verb, ProtocolInputSource.FromBytes(call.Input, call.Source), call.ConfigPath, CancellationToken.None);
+        var runner = new VerbRunner(console, _container);
+        var run = await ProtocolVerbs.RunAsync(runner, call.Verb, ProtocolInputSource.FromBytes(call.Input, call.Source), call.ConfigPath, CancellationToken.None);
         await outputWriter.FlushAsync();
-        return new ResidentAnswer(exitCode, output.ToArray(), error.ToArray());
+        return new ResidentAnswer(run.ExitCode, output.ToArray(), error.ToArray());
     }
 }

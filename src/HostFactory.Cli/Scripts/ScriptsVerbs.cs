@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using System.Text.Json;
+using HostFactory.Cli.Commands;
 using HostFactory.Cli.Infrastructure;
 using HostFactory.Cli.Operator;
 using HostFactory.Cli.Protocol;
@@ -18,9 +19,9 @@ internal static class ScriptsVerbs
     private const UnixFileMode Executable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
         | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
 
-    public static Command Create(CliApplication application)
+    public static Command Create(VerbRunner runner, GlobalOptions options)
     {
-        var group = OperatorVerbs.Group(application, "scripts", "Installs the scripts Host Factory calls.");
+        var group = OperatorVerbs.Group(options, "scripts", "Installs the scripts Host Factory calls.");
         var directory = new Argument<string>("DIR") { Description = "Where to write the scripts: the plugin's scriptPath in hostProviderPlugins.json." };
         var name = new Option<string>("--name")
         {
@@ -35,7 +36,7 @@ internal static class ScriptsVerbs
         };
         var install = new Command("install", "Writes getAvailableTemplates.sh, requestMachines.sh, requestReturnMachines.sh, getRequestStatus.sh, "
             + "getReturnRequests.sh (mode 755) and example hostProviderPlugins.json / hostProviders.json entries.") { directory, name, confDir };
-        install.SetAction((parseResult, ct) => application.RunOperatorVerbAsync(parseResult, "scripts install", (session, format, _) =>
+        install.SetAction((parseResult, ct) => runner.RunOperatorAsync(options.ValuesOf(parseResult), "scripts install", (session, format, _) =>
         {
             var view = Install(session, Path.GetFullPath(parseResult.GetValue(directory)!), parseResult.GetValue(name)!, parseResult.GetValue(confDir));
             if (format == OutputFormat.Json)
