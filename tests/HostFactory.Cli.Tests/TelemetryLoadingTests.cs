@@ -36,20 +36,17 @@ public sealed class TelemetryLoadingTests : IAsyncLifetime
 
     private async Task<string[]> LoadedByACallAsync(string? endpoint)
     {
-        var output = Path.Combine(_installation.Root, $"loaded-{Guid.NewGuid():N}.txt");
         var environment = new Dictionary<string, string?>(_installation.Environment)
         {
-            ["DOTNET_STARTUP_HOOKS"] = typeof(TelemetryLoadingTests).Assembly.Location,
-            [StartupHook.OutputVariable] = output,
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = endpoint,
             ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] = null,
             ["OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"] = null,
         };
 
-        var result = await CliProcess.RunAsync(environment, "getAvailableTemplates");
+        var (result, loaded) = await LoadedAssemblies.RunAsync(_installation.Root, environment, "getAvailableTemplates");
 
         result.ExitCode.Should().Be(0, result.ToString());
         Json.Parse(result.StandardOutput).GetProperty("templates").GetArrayLength().Should().BeGreaterThan(0);
-        return await File.ReadAllLinesAsync(output);
+        return loaded;
     }
 }

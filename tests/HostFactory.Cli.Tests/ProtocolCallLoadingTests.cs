@@ -1,0 +1,49 @@
+using HostFactory.Cli.Tests.Support;
+
+namespace HostFactory.Cli.Tests;
+
+/// <summary>
+/// A protocol call in the form Host Factory's scripts use (<c>VERB -f FILE</c>) is routed before any command tree is
+/// built, so its process never loads the command-line parser; the process runs with the startup hook that lists the
+/// assemblies it loaded (<see cref="LoadedAssemblies"/>), in its own process (<c>HOSTFACTORY_RESIDENT=0</c>: the
+/// path that loads the most).
+/// </summary>
+public sealed class ProtocolCallLoadingTests : IAsyncLifetime
+{
+    private HostFactoryInstallation _installation = null!;
+
+    public async Task InitializeAsync() => _installation = await HostFactoryInstallation.CreateAsync();
+
+    public async Task DisposeAsync() => await _installation.DisposeAsync();
+
+    [Fact]
+    public async Task ScriptCall_WhenRunInItsOwnProcess_LoadsNoCommandLineParser()
+    {
+        var loaded = await LoadedByAScriptCallAsync();
+
+        loaded.Should().Contain("hostfactory", "the hook saw the CLI's own assembly load");
+        loaded.Should().NotContain("System.CommandLine");
+    }
+
+    [Fact]
+    public async Task OperatorVerb_WhenRun_LoadsTheCommandLineParser()
+    {
+        // The other side of the test above: the hook does see System.CommandLine when a command tree is built.
+        var (result, loaded) = await LoadedAssemblies.RunAsync(_installation.Root, _installation.Environment, "providers", "list", "--format", "json");
+
+        result.ExitCode.Should().Be(0, result.ToString());
+        loaded.Should().Contain("System.CommandLine");
+    }
+
+    private async Task<string[]> LoadedByAScriptCallAsync()
+    {
+        var input = Path.Combine(_installation.Root, "templates-input.json");
+        await File.WriteAllTextAsync(input, "{}");
+
+        var (result, loaded) = await LoadedAssemblies.RunAsync(_installation.Root, _installation.Environment, "getAvailableTemplates", "-f", input);
+
+        result.ExitCode.Should().Be(0, result.ToString());
+        Json.Parse(result.StandardOutput).GetProperty("templates").GetArrayLength().Should().BeGreaterThan(0);
+        return loaded;
+    }
+}

@@ -1,0 +1,26 @@
+namespace HostFactory.Cli.Tests.Support;
+
+/// <summary>
+/// Which assemblies a CLI process loaded: it runs with this test assembly as its startup hook (<see cref="StartupHook"/>),
+/// which writes their names to a file when the process exits.
+/// </summary>
+public static class LoadedAssemblies
+{
+    /// <summary>Runs <c>dotnet hostfactory.dll ARGS</c> with the hook; the names are written into <paramref name="directory"/>.</summary>
+    /// <returns>What the process did, and the simple name of every assembly it loaded.</returns>
+    public static async Task<(CliResult Result, string[] Loaded)> RunAsync(
+        string directory,
+        IReadOnlyDictionary<string, string?> environment,
+        params string[] arguments)
+    {
+        var output = Path.Combine(directory, $"loaded-{Guid.NewGuid():N}.txt");
+        var hooked = new Dictionary<string, string?>(environment)
+        {
+            ["DOTNET_STARTUP_HOOKS"] = typeof(LoadedAssemblies).Assembly.Location,
+            [StartupHook.OutputVariable] = output,
+        };
+
+        var result = await CliProcess.RunAsync(hooked, arguments);
+        return (result, File.Exists(output) ? await File.ReadAllLinesAsync(output) : []);
+    }
+}
