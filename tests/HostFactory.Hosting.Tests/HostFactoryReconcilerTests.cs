@@ -151,8 +151,9 @@ public sealed class HostFactoryReconcilerTests : IAsyncLifetime
         await host.ExecuteAsync(new RequestMachines(TestTemplates.DefaultId, 1));
 
         await reconciler.StartAsync(default);
-        reconciler.ExecuteTask.Should().NotBeNull();
-        reconciler.ExecuteTask!.IsCompletedSuccessfully.Should().BeTrue("a disabled reconciler ends at start, with no timer to wake it");
+        // ExecuteAsync runs in the background: a disabled reconciler's ends by itself, where an enabled one's would
+        // wait for its timer for ever (and this wait time out).
+        await reconciler.ExecuteTask!.WaitAsync(WaitLimit);
         host.Clock.Advance(TimeSpan.FromMinutes(5));
         await reconciler.StopAsync(default);
 
