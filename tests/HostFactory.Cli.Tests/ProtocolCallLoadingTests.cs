@@ -4,7 +4,8 @@ namespace HostFactory.Cli.Tests;
 
 /// <summary>
 /// A protocol call in the form Host Factory's scripts use (<c>VERB -f FILE</c>) is routed before any command tree is
-/// built, so its process never loads the command-line parser; the process runs with the startup hook that lists the
+/// built, so its process never loads the command-line parser, nor Spectre.Console (which only operator verbs on a
+/// terminal use: see <see cref="TerminalOutputTests"/>); the process runs with the startup hook that lists the
 /// assemblies it loaded (<see cref="LoadedAssemblies"/>), in its own process (<c>HOSTFACTORY_RESIDENT=0</c>: the
 /// path that loads the most).
 /// </summary>
@@ -17,19 +18,20 @@ public sealed class ProtocolCallLoadingTests : IAsyncLifetime
     public async Task DisposeAsync() => await _installation.DisposeAsync();
 
     [Fact]
-    public async Task ScriptCall_WhenRunInItsOwnProcess_LoadsNoCommandLineParser()
+    public async Task ScriptCall_WhenRunInItsOwnProcess_LoadsNeitherTheCommandLineParserNorSpectreConsole()
     {
         var loaded = await LoadedByAScriptCallAsync();
 
         loaded.Should().Contain("hostfactory", "the hook saw the CLI's own assembly load");
         loaded.Should().NotContain("System.CommandLine");
+        loaded.Should().NotContain(name => name.StartsWith("Spectre.Console", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task OperatorVerb_WhenRun_LoadsTheCommandLineParser()
     {
         // The other side of the test above: the hook does see System.CommandLine when a command tree is built.
-        var (result, loaded) = await LoadedAssemblies.RunAsync(_installation.Root, _installation.Environment, "providers", "list", "--format", "json");
+        var (result, loaded) = await LoadedAssemblies.RunAsync(_installation.Root, _installation.Environment, e => CliProcess.RunAsync(e, "providers", "list", "--format", "json"));
 
         result.ExitCode.Should().Be(0, result.ToString());
         loaded.Should().Contain("System.CommandLine");
@@ -40,7 +42,7 @@ public sealed class ProtocolCallLoadingTests : IAsyncLifetime
         var input = Path.Combine(_installation.Root, "templates-input.json");
         await File.WriteAllTextAsync(input, "{}");
 
-        var (result, loaded) = await LoadedAssemblies.RunAsync(_installation.Root, _installation.Environment, "getAvailableTemplates", "-f", input);
+        var (result, loaded) = await LoadedAssemblies.RunAsync(_installation.Root, _installation.Environment, e => CliProcess.RunAsync(e, "getAvailableTemplates", "-f", input));
 
         result.ExitCode.Should().Be(0, result.ToString());
         Json.Parse(result.StandardOutput).GetProperty("templates").GetArrayLength().Should().BeGreaterThan(0);

@@ -43,7 +43,7 @@ public sealed class TelemetryLoadingTests : IAsyncLifetime
             ["OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"] = null,
         };
 
-        var (result, loaded) = await LoadedAssemblies.RunAsync(_installation.Root, environment, "getAvailableTemplates");
+        var (result, loaded) = await LoadedAssemblies.RunAsync(_installation.Root, environment, e => CliProcess.RunAsync(e, "getAvailableTemplates"));
 
         result.ExitCode.Should().Be(0, result.ToString());
         Json.Parse(result.StandardOutput).GetProperty("templates").GetArrayLength().Should().BeGreaterThan(0);

@@ -5,18 +5,20 @@ namespace HostFactory.Cli.Infrastructure;
 /// <summary>
 /// The process's standard streams as the verbs use them. <see cref="Out"/> is the real stdout and carries only the
 /// answer; everything else that writes to <see cref="Console.Out"/> (a library, a stray WriteLine) is sent to stderr,
-/// because Host Factory parses stdout as one JSON document.
+/// because Host Factory parses stdout as one JSON document. <see cref="Terminal"/> says whether stdout is an interactive
+/// terminal and what it can show.
 /// </summary>
 internal sealed class CliConsole
 {
     private readonly Func<Stream> _openInput;
 
-    public CliConsole(TextWriter output, TextWriter error, Func<Stream> openInput, bool isOutputRedirected)
+    public CliConsole(TextWriter output, TextWriter error, Func<Stream> openInput, bool isOutputRedirected, CliTerminal? terminal = null)
     {
         Out = output;
         Error = error;
         _openInput = openInput;
         IsOutputRedirected = isOutputRedirected;
+        Terminal = terminal;
     }
 
     /// <summary>The real stdout: the answer, and nothing else.</summary>
@@ -28,6 +30,9 @@ internal sealed class CliConsole
     /// <summary>True when stdout is a pipe or a file (JSON then is the default format).</summary>
     public bool IsOutputRedirected { get; }
 
+    /// <summary>The interactive terminal on stdout, or null: a pipe, a file, <c>TERM=dumb</c> (see <see cref="CliTerminal.Detect"/>).</summary>
+    public CliTerminal? Terminal { get; }
+
     /// <summary>Opens stdin.</summary>
     public Stream OpenInput() => _openInput();
 
@@ -38,8 +43,21 @@ internal sealed class CliConsole
         var output = new StreamWriter(Console.OpenStandardOutput(), utf8) { AutoFlush = false, NewLine = "\n" };
         var error = new StreamWriter(Console.OpenStandardError(), utf8) { AutoFlush = true, NewLine = "\n" };
         var isOutputRedirected = Console.IsOutputRedirected;
+        var terminal = CliTerminal.Detect(Environment.GetEnvironmentVariable, isOutputRedirected, WindowWidth);
         Console.SetOut(error);
         Console.SetError(error);
-        return new CliConsole(output, error, Console.OpenStandardInput, isOutputRedirected);
+        return new CliConsole(output, error, Console.OpenStandardInput, isOutputRedirected, terminal);
+    }
+
+    private static int WindowWidth()
+    {
+        try
+        {
+            return Console.WindowWidth;
+        }
+        catch (Exception exception) when (exception is IOException or PlatformNotSupportedException)
+        {
+            return 0;
+        }
     }
 }

@@ -44,7 +44,7 @@ internal static class MachinesVerbs
                     view.PrivateIpAddress, OperatorVerbs.Time(view.LaunchTime));
             }
 
-            table.Write(session.Console.Out);
+            table.Write(session.Console);
             if (page.Total > views.Count)
             {
                 session.Console.Out.WriteLine($"({views.Count} of {page.Total} shown; use --offset and --limit for more)");
@@ -87,7 +87,7 @@ internal static class MachinesVerbs
             };
             fields.AddRange(view.Tags.Select(t => ($"tag {t.Key}", (string?)t.Value)));
             fields.AddRange(view.ProviderData.Select(d => ($"data {d.Key}", (string?)d.Value)));
-            TextTable.WriteFields(session.Console.Out, fields);
+            TextTable.WriteFields(session.Console, fields);
             return ExitCodes.Success;
         }, ct));
 
@@ -105,8 +105,8 @@ internal static class MachinesVerbs
             RequestStatusDocument? final = null;
             if (parseResult.GetValue(wait))
             {
-                var entry = await RequestWatcher.WaitAsync(new ProtocolOperations(runtime), result.RequestId.Value,
-                    TimeSpan.FromSeconds(parseResult.GetValue(timeout)), (s, elapsed) => session.Console.Error.WriteLine(RequestWatcher.Describe(s, elapsed)), token);
+                var entry = await RequestWatcher.FollowAsync(session.Console, format, new ProtocolOperations(runtime), result.RequestId.Value,
+                    TimeSpan.FromSeconds(parseResult.GetValue(timeout)), token);
                 final = ProtocolMapper.Request(entry);
             }
 
@@ -118,7 +118,7 @@ internal static class MachinesVerbs
             }
             else
             {
-                TextTable.WriteFields(session.Console.Out, [("return request", view.RequestId), ("status", view.Status), ("message", view.Message)]);
+                TextTable.WriteFields(session.Console, [("return request", view.RequestId), ("status", view.Status), ("message", view.Message)]);
             }
 
             return ExitCodes.Success;

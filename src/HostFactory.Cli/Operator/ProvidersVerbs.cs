@@ -37,7 +37,7 @@ internal static class ProvidersVerbs
                     view.Retries.ToString(CultureInfo.InvariantCulture), view.Assembly ?? "(built in)");
             }
 
-            table.Write(session.Console.Out);
+            table.Write(session.Console);
             return Task.FromResult(ExitCodes.Success);
         }, ct));
 
@@ -88,7 +88,7 @@ internal static class ProvidersVerbs
                     table.Add(view.Name, view.Type, health, string.Join(" ", view.Templates.Select(t => t.TemplateId)), string.Join(" | ", problems));
                 }
 
-                table.Write(session.Console.Out);
+                table.Write(session.Console);
             }
 
             return views.TrueForAll(v => v.Healthy) ? ExitCodes.Success : ExitCodes.ProviderOrStorageFailure;
@@ -119,7 +119,7 @@ internal static class ProvidersVerbs
                     table.Add(orphan.Provider, orphan.ProviderMachineId, orphan.HostName, orphan.ProvisionKey, OperatorVerbs.Time(orphan.LaunchTime), orphan.Reason);
                 }
 
-                table.Write(session.Console.Out);
+                table.Write(session.Console);
                 foreach (var provider in view.Providers)
                 {
                     session.Console.Out.Write(provider.Problem is null

@@ -16,6 +16,25 @@ internal static class RequestWatcher
     /// <summary>The pause between two polls.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Polls until the request is no longer <c>running</c>, as <c>--wait</c> shows it: a live status line on an
+    /// interactive terminal when the format is a table (<see cref="TerminalRendering"/>), else a line per poll on
+    /// stderr (<see cref="Describe"/>).
+    /// </summary>
+    /// <returns>The last status answer for the request.</returns>
+    /// <exception cref="CommandFailedException">The timeout passed first (exit code <see cref="ExitCodes.TimedOut"/>).</exception>
+    public static Task<RequestStatusEntry> FollowAsync(
+        CliConsole console,
+        OutputFormat format,
+        ProtocolOperations operations,
+        string requestId,
+        TimeSpan timeout,
+        CancellationToken cancellationToken) =>
+        format == OutputFormat.Table && console.Terminal is { } terminal
+            ? TerminalRendering.WithLiveStatusAsync(console, terminal, $"{requestId}: asking its provider",
+                report => WaitAsync(operations, requestId, timeout, (status, elapsed) => report(Describe(status, elapsed)), cancellationToken))
+            : WaitAsync(operations, requestId, timeout, (status, elapsed) => console.Error.WriteLine(Describe(status, elapsed)), cancellationToken);
+
     /// <summary>Polls until the request is no longer <c>running</c>.</summary>
     /// <returns>The last status answer for the request.</returns>
     /// <exception cref="CommandFailedException">The timeout passed first (exit code <see cref="ExitCodes.TimedOut"/>).</exception>

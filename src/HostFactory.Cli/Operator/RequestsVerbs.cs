@@ -45,7 +45,7 @@ internal static class RequestsVerbs
                     $"{view.MachineIds.Count}/{view.RequestedCount}", OperatorVerbs.Time(view.CreatedAt), view.Message);
             }
 
-            table.Write(session.Console.Out);
+            table.Write(session.Console);
             if (page.Total > views.Count)
             {
                 session.Console.Out.WriteLine($"({views.Count} of {page.Total} shown; use --offset and --limit for more)");
@@ -68,15 +68,14 @@ internal static class RequestsVerbs
 
             var operations = new ProtocolOperations(session.Runtime());
             var status = parseResult.GetValue(wait)
-                ? await RequestWatcher.WaitAsync(operations, id, TimeSpan.FromSeconds(parseResult.GetValue(timeout)),
-                    (s, elapsed) => session.Console.Error.WriteLine(RequestWatcher.Describe(s, elapsed)), token)
+                ? await RequestWatcher.FollowAsync(session.Console, format, operations, id, TimeSpan.FromSeconds(parseResult.GetValue(timeout)), token)
                 : (await operations.SyncAndGetStatusAsync([id], token))[0];
             if (status.Request is not { } request)
             {
                 throw new RequestNotFoundException(requestId);
             }
 
-            WriteDetail(session.Console.Out, format, new RequestDetailView(RequestView.From(request), ProtocolMapper.Request(status)));
+            WriteDetail(session.Console, format, new RequestDetailView(RequestView.From(request), ProtocolMapper.Request(status)));
             return ExitCodes.Success;
         }, ct));
 
@@ -110,11 +109,11 @@ internal static class RequestsVerbs
     }
 
     /// <summary>Writes a request and what Host Factory sees of it.</summary>
-    public static void WriteDetail(TextWriter output, OutputFormat format, RequestDetailView detail)
+    public static void WriteDetail(CliConsole console, OutputFormat format, RequestDetailView detail)
     {
         if (format == OutputFormat.Json)
         {
-            OperatorVerbs.WriteJson(output, detail, static c => c.RequestDetailView);
+            OperatorVerbs.WriteJson(console.Out, detail, static c => c.RequestDetailView);
             return;
         }
 
@@ -136,10 +135,10 @@ internal static class RequestsVerbs
         }
 
         fields.Add(("message", status.Message));
-        TextTable.WriteFields(output, fields);
+        TextTable.WriteFields(console, fields);
         if (status.Machines.Count > 0)
         {
-            output.WriteLine();
+            console.Out.WriteLine();
             var table = new TextTable("MACHINE", "NAME", "RESULT", "STATUS", "PRIVATE IP", "LAUNCHED", "MESSAGE");
             foreach (var machine in status.Machines)
             {
@@ -147,7 +146,7 @@ internal static class RequestsVerbs
                     OperatorVerbs.Time(DateTimeOffset.FromUnixTimeSeconds(machine.LaunchTime)), machine.Message);
             }
 
-            table.Write(output);
+            table.Write(console);
         }
     }
 }

@@ -36,7 +36,7 @@ internal static class TemplatesVerbs
                     string.Join(" ", view.Attributes.Select(a => $"{a.Key}={a.Value[1]}")));
             }
 
-            table.Write(session.Console.Out);
+            table.Write(session.Console);
             return ExitCodes.Success;
         }, ct));
 
@@ -66,7 +66,7 @@ internal static class TemplatesVerbs
             };
             fields.AddRange(view.Attributes.Select(a => ($"attribute {a.Key}", (string?)$"{a.Value[1]} ({a.Value[0]})")));
             fields.AddRange(view.ProviderSettings.Select(s => ($"setting {s.Key}", (string?)s.Value.GetRawText())));
-            TextTable.WriteFields(session.Console.Out, fields);
+            TextTable.WriteFields(session.Console, fields);
             return ExitCodes.Success;
         }, ct));
 

@@ -1,6 +1,11 @@
+using HostFactory.Cli.Infrastructure;
+
 namespace HostFactory.Cli.Operator;
 
-/// <summary>A plain aligned text table: a header row, then one row per item, columns two spaces apart.</summary>
+/// <summary>
+/// A table of an operator verb: drawn by <see cref="TerminalRendering"/> on an interactive terminal, else plain aligned
+/// text (a header row, then one row per item, columns two spaces apart), which scripts parse and which stays as it is.
+/// </summary>
 internal sealed class TextTable(params string[] headers)
 {
     private const int MaxCellWidth = 60;
@@ -14,6 +19,20 @@ internal sealed class TextTable(params string[] headers)
         return this;
     }
 
+    /// <summary>Draws the table on <paramref name="console"/>'s terminal, else writes it as plain text to its stdout.</summary>
+    public void Write(CliConsole console)
+    {
+        if (console.Terminal is { } terminal)
+        {
+            TerminalRendering.WriteTable(console, terminal, headers, _rows);
+        }
+        else
+        {
+            Write(console.Out);
+        }
+    }
+
+    /// <summary>Writes the table as plain text.</summary>
     public void Write(TextWriter output)
     {
         var widths = headers.Select((h, i) => Math.Max(h.Length, _rows.Count == 0 ? 0 : _rows.Max(r => i < r.Length ? r[i].Length : 0))).ToArray();
@@ -21,6 +40,19 @@ internal sealed class TextTable(params string[] headers)
         foreach (var row in _rows)
         {
             WriteRow(output, row, widths);
+        }
+    }
+
+    /// <summary>Draws <c>key value</c> lines on <paramref name="console"/>'s terminal, else writes them as <see cref="WriteFields(TextWriter, IReadOnlyList{ValueTuple{string, string}})"/> does.</summary>
+    public static void WriteFields(CliConsole console, IReadOnlyList<(string Key, string? Value)> fields)
+    {
+        if (console.Terminal is { } terminal)
+        {
+            TerminalRendering.WriteFields(console, terminal, fields);
+        }
+        else
+        {
+            WriteFields(console.Out, fields);
         }
     }
 

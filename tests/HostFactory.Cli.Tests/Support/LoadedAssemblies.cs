@@ -6,12 +6,16 @@ namespace HostFactory.Cli.Tests.Support;
 /// </summary>
 public static class LoadedAssemblies
 {
-    /// <summary>Runs <c>dotnet hostfactory.dll ARGS</c> with the hook; the names are written into <paramref name="directory"/>.</summary>
+    /// <summary>
+    /// Runs the CLI with <paramref name="run"/> (e.g. <see cref="CliProcess.RunAsync"/> or
+    /// <see cref="PseudoTerminal.RunAsync"/>) in <paramref name="environment"/> plus the hook's variables; the names
+    /// are written into <paramref name="directory"/>.
+    /// </summary>
     /// <returns>What the process did, and the simple name of every assembly it loaded.</returns>
     public static async Task<(CliResult Result, string[] Loaded)> RunAsync(
         string directory,
         IReadOnlyDictionary<string, string?> environment,
-        params string[] arguments)
+        Func<IReadOnlyDictionary<string, string?>, Task<CliResult>> run)
     {
         var output = Path.Combine(directory, $"loaded-{Guid.NewGuid():N}.txt");
         var hooked = new Dictionary<string, string?>(environment)
@@ -20,7 +24,7 @@ public static class LoadedAssemblies
             [StartupHook.OutputVariable] = output,
         };
 
-        var result = await CliProcess.RunAsync(hooked, arguments);
+        var result = await run(hooked);
         return (result, File.Exists(output) ? await File.ReadAllLinesAsync(output) : []);
     }
 }
