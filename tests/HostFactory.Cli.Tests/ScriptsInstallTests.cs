@@ -18,7 +18,7 @@ public sealed class ScriptsInstallTests : IDisposable
     }
 
     [Fact]
-    public async Task Install_WhenRun_WritesFiveExecutableOneLineWrappersOfThisInstallation()
+    public async Task Install_WhenRun_WritesFiveExecutableOneLineWrappersOfThisInstallationsFrontEnd()
     {
         var scripts = Path.Combine(_root, "scripts");
 
@@ -27,7 +27,7 @@ public sealed class ScriptsInstallTests : IDisposable
         result.ExitCode.Should().Be(0, result.ToString());
         var view = Json.Parse(result.StandardOutput);
         var launcher = view.GetProperty("launcher").GetString()!;
-        launcher.Should().Be($"'{Path.Combine(CliProcess.InstallationDirectory, "hostfactory")}'", "the apphost beside hostfactory.dll is preferred");
+        launcher.Should().Be($"'{Path.Combine(CliProcess.InstallationDirectory, "hostfactory-frontend")}'", "the front end beside hostfactory.dll is what the scripts run");
         foreach (var operation in Operations)
         {
             var path = Path.Combine(scripts, $"{operation}.sh");

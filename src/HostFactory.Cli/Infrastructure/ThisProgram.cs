@@ -5,20 +5,37 @@ namespace HostFactory.Cli.Infrastructure;
 /// <summary>How a shell runs this program again: what the scripts Host Factory calls and the hints printed to people say.</summary>
 internal static class ThisProgram
 {
+    /// <summary>The front end's name (src/HostFactory.Cli.FrontEnd), beside hostfactory.dll.</summary>
+    private const string FrontEndName = "hostfactory-frontend";
+
     /// <summary>The command line that runs this installation: the apphost when present, else <c>dotnet hostfactory.dll</c>.</summary>
-    public static string Launcher()
+    public static string Launcher() => LauncherOf("hostfactory");
+
+    /// <summary>
+    /// The command line the scripts Host Factory runs use: the front end when it is installed beside this program on
+    /// Linux (it forwards protocol calls to the resident process, else execs this program), otherwise <see cref="Launcher"/>.
+    /// </summary>
+    public static string ScriptLauncher() =>
+        OperatingSystem.IsLinux() && (IsExecutable(Path.Combine(AppContext.BaseDirectory, FrontEndName)) || File.Exists(Path.Combine(AppContext.BaseDirectory, FrontEndName + ".dll")))
+            ? LauncherOf(FrontEndName)
+            : Launcher();
+
+    /// <summary>The program <paramref name="name"/> of this installation: its apphost (or native executable), else <c>dotnet NAME.dll</c>.</summary>
+    private static string LauncherOf(string name)
     {
-        var baseDirectory = AppContext.BaseDirectory;
-        var apphost = Path.Combine(baseDirectory, "hostfactory");
-        if (!OperatingSystem.IsWindows() && File.Exists(apphost) && (File.GetUnixFileMode(apphost) & UnixFileMode.UserExecute) != 0)
+        var apphost = Path.Combine(AppContext.BaseDirectory, name);
+        if (IsExecutable(apphost))
         {
             return Quote(apphost);
         }
 
         // Host Factory's environment may not have dotnet on PATH: name the host this process runs on.
         var host = Environment.ProcessPath is { } process && Path.GetFileNameWithoutExtension(process) == "dotnet" ? process : "dotnet";
-        return $"{Quote(host)} {Quote(Path.Combine(baseDirectory, "hostfactory.dll"))}";
+        return $"{Quote(host)} {Quote(Path.Combine(AppContext.BaseDirectory, name + ".dll"))}";
     }
+
+    private static bool IsExecutable(string path) =>
+        !OperatingSystem.IsWindows() && File.Exists(path) && (File.GetUnixFileMode(path) & UnixFileMode.UserExecute) != 0;
 
     /// <summary>
     /// The command a person types to run this program again: <c>dotnet run --project …/src/HostFactory.Cli --</c> for a

@@ -12,25 +12,19 @@ namespace HostFactory.Cli.Protocol;
 /// </summary>
 internal static class ProtocolInput
 {
-    /// <summary>The largest input accepted: far above any real call (10000 machines by name fit in a few hundred KiB).</summary>
-    public const int MaxInputBytes = 1024 * 1024;
-
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32 };
 
-    /// <summary>How messages name the input: <c>'FILE'</c>, or <c>stdin</c> when <paramref name="file"/> is absent or <c>-</c>.</summary>
-    public static string SourceOf(string? file) => file is null or "-" ? "stdin" : $"'{file}'";
-
-    /// <summary>The input's bytes (at most <see cref="MaxInputBytes"/>), from <paramref name="file"/> or stdin.</summary>
+    /// <summary>The input's bytes (at most <see cref="ProtocolVerbs.MaxInputBytes"/>), from <paramref name="file"/> or stdin.</summary>
     /// <remarks>Synchronous on purpose: the input is small, and an asynchronous read would start the thread pool for it.</remarks>
     /// <exception cref="InputException">The file does not exist or cannot be read, or the input is too large.</exception>
     public static byte[] ReadBytes(string? file, CliConsole console) =>
         file is null or "-" ? ReadStandardInput(console) : ReadFile(file);
 
-    /// <summary>Parses input bytes read from <paramref name="source"/> (see <see cref="SourceOf"/>); empty input is an empty object when <paramref name="emptyIsEmptyObject"/>.</summary>
+    /// <summary>Parses input bytes read from <paramref name="source"/> (see <see cref="ProtocolVerbs.SourceOf"/>); empty input is an empty object when <paramref name="emptyIsEmptyObject"/>.</summary>
     /// <exception cref="InputException">The input is empty (unless allowed), not JSON, or not an object.</exception>
     public static JsonDocument Parse(byte[] bytes, string source, bool emptyIsEmptyObject)
     {
-        if (bytes.Length > MaxInputBytes)
+        if (bytes.Length > ProtocolVerbs.MaxInputBytes)
         {
             throw TooLarge(source);
         }
@@ -218,7 +212,7 @@ internal static class ProtocolInput
     }
 
     private static InputException TooLarge(string source) =>
-        new($"The input ({source}) is larger than the limit of {MaxInputBytes.ToString(CultureInfo.InvariantCulture)} bytes (1 MiB).");
+        new($"The input ({source}) is larger than the limit of {ProtocolVerbs.MaxInputBytes.ToString(CultureInfo.InvariantCulture)} bytes (1 MiB).");
 
     private static byte[] ReadLimited(Stream stream, string source)
     {
@@ -229,7 +223,7 @@ internal static class ProtocolInput
         while ((read = stream.Read(chunk)) > 0)
         {
             buffer.Write(chunk, 0, read);
-            if (buffer.Length > MaxInputBytes)
+            if (buffer.Length > ProtocolVerbs.MaxInputBytes)
             {
                 throw TooLarge(source);
             }

@@ -24,7 +24,7 @@ internal sealed class ProtocolInputSource
     public string Description { get; }
 
     /// <summary><c>-f FILE</c>, or stdin when <paramref name="file"/> is null or <c>-</c>.</summary>
-    public static ProtocolInputSource FromFile(string? file) => new(file, ProtocolInput.SourceOf(file), null);
+    public static ProtocolInputSource FromFile(string? file) => new(file, ProtocolVerbs.SourceOf(file), null);
 
     /// <summary>Bytes already read elsewhere (by the client of the resident process).</summary>
     public static ProtocolInputSource FromBytes(byte[] bytes, string description) => new(null, description, bytes);

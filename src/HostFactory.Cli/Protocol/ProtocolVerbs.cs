@@ -8,26 +8,11 @@ namespace HostFactory.Cli.Protocol;
 
 /// <summary>
 /// The five verbs Host Factory runs, named as it names them. Each reads one JSON document (<c>-f FILE</c>, or stdin)
-/// and prints one JSON document on stdout; see docs/cli.md and the protocol document.
+/// and prints one JSON document on stdout; see docs/cli.md and the protocol document. Their names and the command lines
+/// of Host Factory's scripts are in src/Common/Resident/ProtocolVerbs.CommandLine.cs, which the front end shares.
 /// </summary>
-internal static class ProtocolVerbs
+internal static partial class ProtocolVerbs
 {
-    public const string GetAvailableTemplates = "getAvailableTemplates";
-    public const string RequestMachines = "requestMachines";
-    public const string RequestReturnMachines = "requestReturnMachines";
-    public const string GetRequestStatus = "getRequestStatus";
-    public const string GetReturnRequests = "getReturnRequests";
-
-    /// <summary>The verbs, in the order Host Factory uses them.</summary>
-    public static readonly IReadOnlyList<string> Names =
-        [GetAvailableTemplates, RequestMachines, RequestReturnMachines, GetRequestStatus, GetReturnRequests];
-
-    /// <summary>
-    /// True for the verbs that may run again if a first run was cut short: they only read, or bring the store in line
-    /// with the providers. <c>requestMachines</c> and <c>requestReturnMachines</c> are not: a second run would ask twice.
-    /// </summary>
-    public static bool IsSafeToRepeat(string name) => name is GetAvailableTemplates or GetRequestStatus or GetReturnRequests;
-
     /// <summary>The verb called <paramref name="name"/> (one of <see cref="Names"/>) as a command.</summary>
     public static Command Create(VerbRunner runner, GlobalOptions options, string name)
     {
@@ -56,40 +41,6 @@ internal static class ProtocolVerbs
             using var call = HostFactoryDiagnostics.StartCall(name);
             return await operation(operations, input.RootElement, ct);
         }, cancellationToken);
-    }
-
-    /// <summary>
-    /// Recognises the command lines Host Factory's scripts produce: <c>VERB</c>, <c>VERB -f FILE</c> or
-    /// <c>VERB --file FILE</c>, with an optional <c>--config PATH</c>. They are run without building the command tree,
-    /// which each short process would pay for; anything else (help, a typo) goes through System.CommandLine.
-    /// </summary>
-    public static bool TryParseScriptCall(IReadOnlyList<string> args, out string verb, out string? file, out string? configPath)
-    {
-        verb = string.Empty;
-        file = null;
-        configPath = null;
-        for (var i = 0; i < args.Count; i++)
-        {
-            var value = i + 1 < args.Count ? args[i + 1] : null;
-            switch (args[i])
-            {
-                case "-f" or "--file" when file is null && value is not null && verb.Length > 0:
-                    file = value;
-                    i++;
-                    break;
-                case GlobalOptions.ConfigOptionName when configPath is null && value is not null:
-                    configPath = value;
-                    i++;
-                    break;
-                case var word when verb.Length == 0 && Names.Contains(word):
-                    verb = word;
-                    break;
-                default:
-                    return false;
-            }
-        }
-
-        return verb.Length > 0;
     }
 
     private static (string Description, bool EmptyIsEmptyObject, Func<ProtocolOperations, JsonElement, CancellationToken, Task<ProtocolOutcome>> Operation) Describe(string name) => name switch

@@ -70,7 +70,7 @@ internal static class ScriptsVerbs
         try
         {
             Directory.CreateDirectory(directory);
-            var launcher = ThisProgram.Launcher();
+            var launcher = ThisProgram.ScriptLauncher();
             var files = new List<string>();
             foreach (var operation in ProtocolVerbs.Names)
             {

@@ -16,9 +16,19 @@ internal enum ResidentOutcome
     Lost,
 }
 
-/// <summary>The client side of the resident process: hands one protocol call over and reads the answer.</summary>
+/// <summary>
+/// The client side of the resident process: hands one protocol call over and reads the answer. Shared by the command
+/// and its front end (src/HostFactory.Cli.FrontEnd).
+/// </summary>
 internal static class ResidentClient
 {
+    /// <summary>
+    /// The one-line reason of a call that may not run again (see <c>ProtocolVerbs.IsSafeToRepeat</c>) whose resident
+    /// process ended after accepting it: the command and its front end report it in these words.
+    /// </summary>
+    public static string LostMessage(string verb, string logDirectory) =>
+        $"The resident hostfactory process ended during this {verb}; whether it took effect is unknown. See 'hostfactory requests list' and {logDirectory}.";
+
     /// <summary>Runs <paramref name="call"/> in the resident process at <paramref name="endpoint"/>, if one listens.</summary>
     public static (ResidentOutcome Outcome, ResidentAnswer? Answer) Call(ResidentEndpoint endpoint, ResidentCall call)
     {
