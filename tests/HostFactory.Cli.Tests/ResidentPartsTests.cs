@@ -18,7 +18,7 @@ public sealed class ResidentPartsTests : IDisposable
     {
         var call = new ResidentCall("getRequestStatus", null, "'/tmp/in put.json'", Encoding.UTF8.GetBytes("{\"requests\": []}"));
 
-        var read = await ResidentFrames.ReadCallAsync(new MemoryStream(ResidentFrames.Encode(call)), CancellationToken.None);
+        var read = (ResidentCall)await ResidentFrames.ReadRequestAsync(new MemoryStream(ResidentFrames.Encode(call)), CancellationToken.None);
 
         read.Verb.Should().Be(call.Verb);
         read.ConfigPath.Should().BeNull();
@@ -54,7 +54,7 @@ public sealed class ResidentPartsTests : IDisposable
     [InlineData("HFR1\u0004\u0000")]
     public async Task Frames_WhenTheBytesAreNotACall_AreRefused(string bytes)
     {
-        var read = () => ResidentFrames.ReadCallAsync(new MemoryStream(Encoding.Latin1.GetBytes(bytes)), CancellationToken.None);
+        var read = () => ResidentFrames.ReadRequestAsync(new MemoryStream(Encoding.Latin1.GetBytes(bytes)), CancellationToken.None);
 
         await read.Should().ThrowAsync<InvalidDataException>();
     }

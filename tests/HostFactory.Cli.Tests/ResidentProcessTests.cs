@@ -220,7 +220,7 @@ public sealed class ResidentProcessTests
         await hf.AnswerAsync("getAvailableTemplates", Templates);
         var resident = await WaitForResidentAsync(hf);
 
-        var second = await hf.RunCliAsync("resident");
+        var second = await hf.RunCliAsync("resident", "serve");
 
         second.ExitCode.Should().Be(0, second.ToString());
         hf.LiveResidentProcesses().Should().Equal(resident);
@@ -232,7 +232,7 @@ public sealed class ResidentProcessTests
         await using var hf = await HostFactoryInstallation.CreateAsync(resident: true);
         Directory.Exists(hf.WorkDirectory).Should().BeFalse("no call has run yet");
 
-        var late = await hf.RunCliAsync("resident");
+        var late = await hf.RunCliAsync("resident", "serve");
 
         late.ExitCode.Should().Be(0, late.ToString());
         Directory.Exists(hf.WorkDirectory).Should().BeFalse();

@@ -32,45 +32,71 @@ internal static class ResidentClient
     /// <summary>Runs <paramref name="call"/> in the resident process at <paramref name="endpoint"/>, if one listens.</summary>
     public static (ResidentOutcome Outcome, ResidentAnswer? Answer) Call(ResidentEndpoint endpoint, ResidentCall call)
     {
-        using var socket = UnixSocket.TryConnect(endpoint.SocketPath);
+        var (outcome, bytes) = Exchange(endpoint.SocketPath, ResidentFrames.Encode(call));
+        if (outcome != ResidentOutcome.Answered)
+        {
+            return (outcome, null);
+        }
+
+        try
+        {
+            return (ResidentOutcome.Answered, ResidentFrames.DecodeAnswer(bytes));
+        }
+        catch (InvalidDataException)
+        {
+            return (ResidentOutcome.Lost, null);
+        }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="control"/> to the resident process listening on <paramref name="socketPath"/>; the bytes
+    /// it sent after accepting it (the status, or nothing for a stop). <see cref="ResidentOutcome.NotRunning"/> also
+    /// when the process there does not know control requests (an older version).
+    /// </summary>
+    public static (ResidentOutcome Outcome, byte[] Reply) Control(string socketPath, ResidentControl control) =>
+        Exchange(socketPath, ResidentFrames.Encode(control));
+
+    private static (ResidentOutcome Outcome, byte[] Reply) Exchange(string socketPath, byte[] request)
+    {
+        using var socket = UnixSocket.TryConnect(socketPath);
         if (socket is null)
         {
-            return (ResidentOutcome.NotRunning, null);
+            return (ResidentOutcome.NotRunning, []);
         }
 
         // The socket's directory is private, but a call carries the caller's authority: only a process of the same
         // user gets it.
         if (socket.PeerUserId() != UnixSocket.EffectiveUserId())
         {
-            return (ResidentOutcome.Refused, null);
+            return (ResidentOutcome.Refused, []);
         }
 
         Span<byte> accepted = stackalloc byte[1];
         try
         {
-            socket.Write(ResidentFrames.Encode(call));
+            socket.Write(request);
             if (socket.Read(accepted) != 1 || accepted[0] != ResidentFrames.Accepted)
             {
-                return (ResidentOutcome.NotRunning, null);
+                return (ResidentOutcome.NotRunning, []);
             }
         }
         catch (IOException)
         {
-            // The resident process ended (idle, stopped) between accepting the connection and accepting the call.
-            return (ResidentOutcome.NotRunning, null);
+            // The resident process ended (idle, stopped) between accepting the connection and accepting the request.
+            return (ResidentOutcome.NotRunning, []);
         }
 
         try
         {
-            return (ResidentOutcome.Answered, ResidentFrames.DecodeAnswer(ReadToEnd(socket)));
+            return (ResidentOutcome.Answered, ReadToEnd(socket));
         }
         catch (Exception exception) when (exception is IOException or InvalidDataException)
         {
-            return (ResidentOutcome.Lost, null);
+            return (ResidentOutcome.Lost, []);
         }
     }
 
-    private static ReadOnlySpan<byte> ReadToEnd(UnixSocket socket)
+    private static byte[] ReadToEnd(UnixSocket socket)
     {
         var buffer = new byte[64 * 1024];
         var length = 0;
@@ -89,6 +115,6 @@ internal static class ResidentClient
             }
         }
 
-        return buffer.AsSpan(0, length);
+        return buffer.AsSpan(0, length).ToArray();
     }
 }

@@ -44,12 +44,27 @@ internal sealed record ResidentEndpoint(string Directory, string SocketPath, str
         }
 
         var directory = Path.Combine(paths.WorkDirectory, DirectoryName);
-        var name = Key(paths).ToString("x8", CultureInfo.InvariantCulture);
+        var name = FingerprintOf(paths);
         var socket = Path.Combine(directory, name + ".sock");
         return Encoding.UTF8.GetByteCount(socket) > UnixSocket.MaxPathBytes
             ? null
             : new ResidentEndpoint(directory, socket, Path.Combine(directory, name + ".bind"), Path.Combine(directory, name + ".lock"), Path.Combine(directory, name + ".pid"));
     }
+
+    /// <summary>
+    /// The key of <paramref name="paths"/> as the files are now, eight hex digits: the name of the endpoint that serves
+    /// them, and the configuration fingerprint a resident process reports of itself.
+    /// </summary>
+    public static string FingerprintOf(HostFactoryPaths paths) => Key(paths).ToString("x8", CultureInfo.InvariantCulture);
+
+    /// <summary>The endpoint's fingerprint (<see cref="FingerprintOf"/> when it was made), from its socket's name.</summary>
+    public string Fingerprint => Path.GetFileNameWithoutExtension(SocketPath);
+
+    /// <summary>A file's size and modification time, or <c>missing</c>: what tells that it changed.</summary>
+    public static string Stamp(FileInfo file) =>
+        file.Exists
+            ? string.Create(CultureInfo.InvariantCulture, $"{file.Length}:{file.LastWriteTimeUtc.Ticks}")
+            : "missing";
 
     private static uint Key(HostFactoryPaths paths)
     {
@@ -84,9 +99,4 @@ internal sealed record ResidentEndpoint(string Directory, string SocketPath, str
 
         return key.Value;
     }
-
-    private static string Stamp(FileInfo file) =>
-        file.Exists
-            ? string.Create(CultureInfo.InvariantCulture, $"{file.Length}:{file.LastWriteTimeUtc.Ticks}")
-            : "missing";
 }

@@ -3,12 +3,26 @@ using System.Text;
 
 namespace HostFactory.Cli.Resident;
 
+/// <summary>What a client sends the resident process: a protocol call, or an operator's <see cref="ResidentControl"/>.</summary>
+internal abstract record ResidentRequest;
+
+/// <summary>An operator's request to the resident process itself (<c>hostfactory resident status|stop</c>).</summary>
+/// <param name="Command"><see cref="Status"/> or <see cref="Stop"/>.</param>
+internal sealed record ResidentControl(string Command) : ResidentRequest
+{
+    /// <summary>Answer with what the process is: the status bytes follow the accepted byte.</summary>
+    public const string Status = "status";
+
+    /// <summary>Stop taking calls, finish those in progress, and end; nothing follows the accepted byte.</summary>
+    public const string Stop = "stop";
+}
+
 /// <summary>One protocol call as the client hands it to the resident process.</summary>
 /// <param name="Verb">The protocol verb.</param>
 /// <param name="ConfigPath">The <c>--config</c> value, made absolute by the client; null when not given.</param>
 /// <param name="Source">How errors name the input: <c>'FILE'</c> or <c>stdin</c>.</param>
 /// <param name="Input">The input bytes, as read by the client.</param>
-internal sealed record ResidentCall(string Verb, string? ConfigPath, string Source, byte[] Input);
+internal sealed record ResidentCall(string Verb, string? ConfigPath, string Source, byte[] Input) : ResidentRequest;
 
 /// <summary>What the call printed and returned.</summary>
 /// <param name="ExitCode">The exit code.</param>
@@ -17,10 +31,12 @@ internal sealed record ResidentCall(string Verb, string? ConfigPath, string Sour
 internal sealed record ResidentAnswer(int ExitCode, byte[] StandardOutput, byte[] StandardError);
 
 /// <summary>
-/// The bytes between the client and the resident process, all integers little-endian int32:
+/// The bytes between the client and the resident process, all integers little-endian (int32 unless said):
 /// call = <c>"HFR1"</c>, verb, config path (length -1 when null), source, input; then the resident process sends one
 /// <see cref="Accepted"/> byte when it starts the call, and the answer = exit code, stdout, stderr. A client that sees
-/// the connection end before that byte knows the call never ran.
+/// the connection end before that byte knows the call never ran. A control request = <c>"HFC1"</c>, command (see
+/// <see cref="ResidentControl"/>); accepted the same way, the status's bytes follow (<c>ResidentStatus</c>). A resident
+/// process older than control requests closes the connection before accepting one.
 /// </summary>
 internal static class ResidentFrames
 {
@@ -31,6 +47,7 @@ internal static class ResidentFrames
     public const int MaxFieldBytes = 256 * 1024 * 1024;
 
     private static readonly byte[] Magic = "HFR1"u8.ToArray();
+    private static readonly byte[] ControlMagic = "HFC1"u8.ToArray();
 
     public static byte[] Encode(ResidentCall call)
     {
@@ -43,6 +60,14 @@ internal static class ResidentFrames
         return buffer.ToArray();
     }
 
+    public static byte[] Encode(ResidentControl control)
+    {
+        var buffer = new MemoryStream(16);
+        buffer.Write(ControlMagic);
+        WriteString(buffer, control.Command);
+        return buffer.ToArray();
+    }
+
     public static byte[] Encode(ResidentAnswer answer)
     {
         var buffer = new MemoryStream(16 + answer.StandardOutput.Length + answer.StandardError.Length);
@@ -52,11 +77,16 @@ internal static class ResidentFrames
         return buffer.ToArray();
     }
 
-    /// <summary>Reads a call from the stream.</summary>
-    /// <exception cref="InvalidDataException">The bytes are not a call (wrong magic, a length out of range, cut short).</exception>
-    public static async Task<ResidentCall> ReadCallAsync(Stream stream, CancellationToken cancellationToken)
+    /// <summary>Reads a call or a control request from the stream.</summary>
+    /// <exception cref="InvalidDataException">The bytes are neither (wrong magic, a length out of range, cut short).</exception>
+    public static async Task<ResidentRequest> ReadRequestAsync(Stream stream, CancellationToken cancellationToken)
     {
         var magic = await ReadExactlyAsync(stream, Magic.Length, cancellationToken);
+        if (magic.AsSpan().SequenceEqual(ControlMagic))
+        {
+            return new ResidentControl(await ReadStringAsync(stream, cancellationToken) ?? throw new InvalidDataException("the control request has no command."));
+        }
+
         if (!magic.AsSpan().SequenceEqual(Magic))
         {
             throw new InvalidDataException("not a hostfactory resident call.");
@@ -79,20 +109,20 @@ internal static class ResidentFrames
         return bytes.IsEmpty ? new ResidentAnswer(exitCode, output, error) : throw new InvalidDataException("the answer has trailing bytes.");
     }
 
-    private static void WriteInt(Stream stream, int value)
+    public static void WriteInt(Stream stream, int value)
     {
         Span<byte> bytes = stackalloc byte[4];
         BinaryPrimitives.WriteInt32LittleEndian(bytes, value);
         stream.Write(bytes);
     }
 
-    private static void WriteBytes(Stream stream, byte[] value)
+    public static void WriteBytes(Stream stream, byte[] value)
     {
         WriteInt(stream, value.Length);
         stream.Write(value);
     }
 
-    private static void WriteString(Stream stream, string? value)
+    public static void WriteString(Stream stream, string? value)
     {
         if (value is null)
         {
@@ -103,7 +133,7 @@ internal static class ResidentFrames
         WriteBytes(stream, Encoding.UTF8.GetBytes(value));
     }
 
-    private static int ReadInt(ref ReadOnlySpan<byte> bytes)
+    public static int ReadInt(ref ReadOnlySpan<byte> bytes)
     {
         if (bytes.Length < 4)
         {
@@ -115,7 +145,7 @@ internal static class ResidentFrames
         return value;
     }
 
-    private static byte[] ReadField(ref ReadOnlySpan<byte> bytes)
+    public static byte[] ReadField(ref ReadOnlySpan<byte> bytes)
     {
         var length = ReadInt(ref bytes);
         if (length < 0 || length > bytes.Length)

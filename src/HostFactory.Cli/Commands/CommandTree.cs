@@ -92,7 +92,7 @@ internal static class CommandTree
         verbs["storage"] = () => StorageVerbs.Create(runner, options);
         verbs["scripts"] = () => ScriptsVerbs.Create(runner, options);
         verbs["demo"] = () => DemoVerb.Create(runner, options);
-        verbs[ResidentLauncher.Verb] = () => ResidentServer.CreateCommand(runner, options);
+        verbs[ResidentLauncher.Verb] = () => ResidentVerbs.Create(runner, options);
         return verbs;
     }
 

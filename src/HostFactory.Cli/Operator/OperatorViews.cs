@@ -193,6 +193,8 @@ internal sealed record StorageCopyView(string From, string Source, string To, st
 [JsonSerializable(typeof(IReadOnlyList<ProviderHealthView>))]
 [JsonSerializable(typeof(OrphansView))]
 [JsonSerializable(typeof(ScriptsInstallView))]
+[JsonSerializable(typeof(IReadOnlyList<HostFactory.Cli.Resident.ResidentView>))]
+[JsonSerializable(typeof(IReadOnlyList<HostFactory.Cli.Resident.ResidentStopView>))]
 [JsonSerializable(typeof(StorageMigrateView))]
 [JsonSerializable(typeof(StorageCopyView))]
 internal sealed partial class OperatorJsonContext : JsonSerializerContext;

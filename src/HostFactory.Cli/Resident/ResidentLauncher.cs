@@ -6,11 +6,14 @@ namespace HostFactory.Cli.Resident;
 /// <summary>Starts the resident process in the background, detached from the call that starts it.</summary>
 internal static class ResidentLauncher
 {
-    /// <summary>The hidden verb the resident process runs.</summary>
+    /// <summary>The verb group of the resident process: <c>status</c>, <c>stop</c>, and the hidden <see cref="ServeVerb"/>.</summary>
     public const string Verb = "resident";
 
+    /// <summary>The hidden sub-verb the resident process runs.</summary>
+    public const string ServeVerb = "serve";
+
     /// <summary>
-    /// Starts <c>hostfactory resident</c> in a session of its own with stdin, stdout and stderr on <c>/dev/null</c>:
+    /// Starts <c>hostfactory resident serve</c> in a session of its own with stdin, stdout and stderr on <c>/dev/null</c>:
     /// Host Factory reads the caller's stdout to its end, so nothing that outlives the call may hold it. The
     /// environment is inherited (the resident process resolves the same paths and endpoint). Returns at once.
     /// </summary>
@@ -33,6 +36,7 @@ internal static class ResidentLauncher
         }
 
         start.ArgumentList.Add(Verb);
+        start.ArgumentList.Add(ServeVerb);
         if (configPath is not null)
         {
             start.ArgumentList.Add("--config");

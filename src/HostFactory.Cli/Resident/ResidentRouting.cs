@@ -35,7 +35,7 @@ internal static class ResidentRouting
                 case ResidentOutcome.Lost when !ProtocolVerbs.IsSafeToRepeat(verb):
                     var failure = new Failure(
                         ExitCodes.InternalError,
-                        $"The resident hostfactory process ended during this {verb}; whether it took effect is unknown. See 'hostfactory requests list' and {paths.LogDirectory}.",
+                        ResidentClient.LostMessage(verb, paths.LogDirectory),
                         false);
                     runner.Report(verb, failure, asJson: true, runtime: null);
                     console.Out.Flush();

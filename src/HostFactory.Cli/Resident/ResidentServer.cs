@@ -14,12 +14,13 @@ using Microsoft.Win32.SafeHandles;
 namespace HostFactory.Cli.Resident;
 
 /// <summary>
-/// The resident process (<c>hostfactory resident</c>, started by <see cref="ResidentLauncher"/>): it keeps one
+/// The resident process (<c>hostfactory resident serve</c>, started by <see cref="ResidentLauncher"/>): it keeps one
 /// <see cref="HostFactoryContainer"/> and serves protocol calls handed over on its socket, each in a scope of its own
 /// and concurrently, exactly as separate processes would run them (the store's file locks order them the same way).
 /// Host Factory's process per call then costs little more than the runtime's start. It ends after
-/// <c>hostFactory:resident:idleSeconds</c> without a call, on SIGTERM, or when its socket is removed (the work
-/// directory deleted); a second one for the same endpoint ends at once.
+/// <c>hostFactory:resident:idleSeconds</c> without a call, on SIGTERM or <c>hostfactory resident stop</c>, or when its
+/// socket is removed (the work directory deleted); a second one for the same endpoint ends at once. It answers
+/// <c>hostfactory resident status</c> with <see cref="ResidentStatus"/>.
 /// </summary>
 internal sealed class ResidentServer
 {
@@ -28,28 +29,37 @@ internal sealed class ResidentServer
 
     private readonly HostFactoryContainer _container;
     private readonly ResidentEndpoint _endpoint;
+    private readonly HostFactoryPaths _paths;
+    private readonly LoadedPlugins _plugins;
     private readonly Lock _gate = new();
     private readonly HashSet<Task> _calls = [];
     private readonly uint _userId = UnixSocket.EffectiveUserId();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly DateTimeOffset _since = DateTimeOffset.UtcNow;
     private long _lastActivity = Environment.TickCount64;
     private long _served;
+    private int _inProgress;
+    private string _stopReason = "idle";
+    private bool _stopRequested;
 
-    private ResidentServer(HostFactoryContainer container, ResidentEndpoint endpoint)
+    private ResidentServer(HostFactoryContainer container, ResidentEndpoint endpoint, HostFactoryPaths paths, LoadedPlugins plugins)
     {
         _container = container;
         _endpoint = endpoint;
+        _paths = paths;
+        _plugins = plugins;
     }
 
-    /// <summary>The hidden <c>resident</c> verb.</summary>
+    /// <summary>The hidden <c>resident serve</c> verb.</summary>
     public static Command CreateCommand(VerbRunner runner, GlobalOptions options)
     {
-        var command = new Command(ResidentLauncher.Verb, "Serves protocol calls from a resident process (started by the protocol verbs themselves).")
+        var command = new Command(ResidentLauncher.ServeVerb, "Serves protocol calls from a resident process (started by the protocol verbs themselves).")
         {
             Hidden = true,
         };
         // Through the verb runner like every verb: a configuration it cannot load ends it with one line and exit code 5.
         command.SetAction((parseResult, cancellationToken) => runner.RunAsync(
-            options.ConfigPath(parseResult), ResidentLauncher.Verb, asJson: false,
+            options.ConfigPath(parseResult), $"{ResidentLauncher.Verb} {ResidentLauncher.ServeVerb}", asJson: false,
             (session, _) => RunAsync(session.Console, session.ConfigPath), cancellationToken));
         return command;
     }
@@ -93,6 +103,7 @@ internal sealed class ResidentServer
         }
 
         var litter = StartupLitter.Before(paths.LogDirectory);
+        using var plugins = LoadedPlugins.Watch();
         await using (var container = HostFactoryContainer.Build(paths, logToFile: true, console.Error))
         {
             if (!container.Resident.Enabled)
@@ -104,7 +115,7 @@ internal sealed class ResidentServer
             {
                 try
                 {
-                    return await new ResidentServer(container, endpoint).ServeAsync();
+                    return await new ResidentServer(container, endpoint, paths, plugins).ServeAsync();
                 }
                 finally
                 {
@@ -157,16 +168,14 @@ internal sealed class ResidentServer
         listener.Listen(128);
         File.Move(_endpoint.BindPath, _endpoint.SocketPath, overwrite: true);
 
-        using var stopping = new CancellationTokenSource();
-        var reason = "idle";
+        using var stopping = _stopping;
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
         {
             context.Cancel = true;
-            reason = "SIGTERM";
-            stopping.Cancel();
+            Stop("SIGTERM");
         });
         CliLog.ResidentStarted(_container.Logger, Environment.ProcessId, _endpoint.SocketPath, _container.Resident.IdleTimeout.TotalSeconds);
-        var watch = WatchAsync(r => reason = r, stopping);
+        var watch = WatchAsync();
 
         while (!stopping.IsCancellationRequested)
         {
@@ -196,16 +205,33 @@ internal sealed class ResidentServer
         }
 
         await Task.WhenAll(running);
-        CliLog.ResidentStopped(_container.Logger, Environment.ProcessId, reason, Interlocked.Read(ref _served));
+        CliLog.ResidentStopped(_container.Logger, Environment.ProcessId, _stopReason, Interlocked.Read(ref _served));
         return ExitCodes.Success;
     }
 
-    private async Task WatchAsync(Action<string> stopReason, CancellationTokenSource stopping)
+    /// <summary>Stops taking connections (once; the first reason is the one logged); calls in progress finish.</summary>
+    private void Stop(string reason)
+    {
+        lock (_gate)
+        {
+            if (_stopRequested)
+            {
+                return;
+            }
+
+            _stopRequested = true;
+            _stopReason = reason;
+        }
+
+        _stopping.Cancel();
+    }
+
+    private async Task WatchAsync()
     {
         using var timer = new PeriodicTimer(WatchInterval);
         try
         {
-            while (await timer.WaitForNextTickAsync(stopping.Token))
+            while (await timer.WaitForNextTickAsync(_stopping.Token))
             {
                 bool idle;
                 lock (_gate)
@@ -215,14 +241,13 @@ internal sealed class ResidentServer
 
                 if (idle || !File.Exists(_endpoint.SocketPath))
                 {
-                    stopReason(idle ? "idle" : "its socket was removed");
-                    await stopping.CancelAsync();
+                    Stop(idle ? "idle" : "its socket was removed");
                 }
             }
         }
         catch (OperationCanceledException)
         {
-            // Stopped by a signal.
+            // Stopped by a signal or by 'hostfactory resident stop'.
         }
     }
 
@@ -260,29 +285,62 @@ internal sealed class ResidentServer
                 return;
             }
 
-            ResidentCall call;
+            ResidentRequest request;
             using (var timeout = new CancellationTokenSource(CallReadTimeout))
             {
-                call = await ResidentFrames.ReadCallAsync(stream, timeout.Token);
+                request = await ResidentFrames.ReadRequestAsync(stream, timeout.Token);
             }
 
-            if (!ProtocolVerbs.Names.Contains(call.Verb))
+            switch (request)
             {
-                CliLog.ResidentDropped(_container.Logger, $"'{call.Verb}' is not a protocol verb");
-                return;
-            }
+                case ResidentCall call when ProtocolVerbs.Names.Contains(call.Verb):
+                    stream.WriteByte(ResidentFrames.Accepted);
+                    ResidentAnswer answer;
+                    Interlocked.Increment(ref _inProgress);
+                    try
+                    {
+                        answer = await RunAsync(call);
+                    }
+                    finally
+                    {
+                        Interlocked.Decrement(ref _inProgress);
+                    }
 
-            stream.WriteByte(ResidentFrames.Accepted);
-            var answer = await RunAsync(call);
-            Interlocked.Increment(ref _served);
-            CliLog.ResidentServed(_container.Logger, Environment.ProcessId, call.Verb, answer.ExitCode);
-            await stream.WriteAsync(ResidentFrames.Encode(answer));
+                    Interlocked.Increment(ref _served);
+                    CliLog.ResidentServed(_container.Logger, Environment.ProcessId, call.Verb, answer.ExitCode);
+                    await stream.WriteAsync(ResidentFrames.Encode(answer));
+                    break;
+                case ResidentCall call:
+                    CliLog.ResidentDropped(_container.Logger, $"'{call.Verb}' is not a protocol verb");
+                    break;
+                case ResidentControl { Command: ResidentControl.Status }:
+                    stream.WriteByte(ResidentFrames.Accepted);
+                    await stream.WriteAsync(Status().Encode());
+                    break;
+                case ResidentControl { Command: ResidentControl.Stop }:
+                    stream.WriteByte(ResidentFrames.Accepted);
+                    Stop("stopped by 'hostfactory resident stop'");
+                    break;
+                case ResidentControl control:
+                    CliLog.ResidentDropped(_container.Logger, $"'{control.Command}' is not a control request");
+                    break;
+            }
         }
         catch (Exception exception) when (exception is IOException or InvalidDataException or OperationCanceledException or SocketException)
         {
             CliLog.ResidentDropped(_container.Logger, exception.Message);
         }
     }
+
+    private ResidentStatus Status() => new(
+        Environment.ProcessId,
+        _since,
+        Interlocked.Read(ref _served),
+        Volatile.Read(ref _inProgress),
+        _container.Resident.IdleTimeout,
+        _endpoint.Fingerprint,
+        _paths,
+        _plugins.Snapshot());
 
     private async Task<ResidentAnswer> RunAsync(ResidentCall call)
     {

@@ -1,0 +1,130 @@
+using HostFactory.Cli.Tests.Support;
+
+namespace HostFactory.Cli.Tests;
+
+/// <summary>
+/// <c>hostfactory resident status|stop</c> against real resident processes, started as Host Factory starts them (by a
+/// protocol call through the installed scripts).
+/// </summary>
+public sealed class ResidentVerbTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Status_WhenAResidentProcessServes_ShowsItsPidCallsFingerprintAndIdleTimeoutAsCurrent()
+    {
+        await using var hf = await HostFactoryInstallation.CreateAsync(resident: true, residentSettings: "\"idleSeconds\": 300");
+        await hf.AnswerAsync("getAvailableTemplates", "{}");
+        var resident = await WaitForResidentAsync(hf);
+        await hf.AnswerAsync("getAvailableTemplates", "{}");
+
+        var result = await hf.RunCliAsync("resident", "status", "--format", "json");
+
+        result.ExitCode.Should().Be(0, result.ToString());
+        var entry = Json.Parse(result.StandardOutput).EnumerateArray().Should().ContainSingle().Subject;
+        entry.GetProperty("processId").GetInt32().Should().Be(resident);
+        entry.GetProperty("callsServed").GetInt64().Should().Be(1, "the first call ran in its own process and started it");
+        entry.GetProperty("callsInProgress").GetInt32().Should().Be(0);
+        entry.GetProperty("idleTimeoutSeconds").GetInt32().Should().Be(300);
+        entry.GetProperty("since").GetDateTimeOffset().Should().BeOnOrBefore(DateTimeOffset.UtcNow);
+        entry.GetProperty("fingerprint").GetString().Should().Be(Path.GetFileNameWithoutExtension(Sockets(hf).Single()));
+        entry.GetProperty("state").GetString().Should().Be("current");
+        entry.GetProperty("notes").GetArrayLength().Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Status_WhenTheConfigurationChangedSinceItStarted_ReportsItStale()
+    {
+        await using var hf = await HostFactoryInstallation.CreateAsync(resident: true);
+        await hf.AnswerAsync("getAvailableTemplates", "{}");
+        var resident = await WaitForResidentAsync(hf);
+
+        await hf.WriteTemplatesAsync(HostFactoryInstallation.StandardTemplates.Take(1));
+        var result = await hf.RunCliAsync("resident", "status", "--format", "json");
+
+        result.ExitCode.Should().Be(0, result.ToString());
+        var entry = Json.Parse(result.StandardOutput).EnumerateArray().Should().ContainSingle().Subject;
+        entry.GetProperty("processId").GetInt32().Should().Be(resident);
+        entry.GetProperty("state").GetString().Should().Be("stale");
+        entry.GetProperty("notes")[0].GetString().Should().Contain("the configuration or the installation changed since it started");
+    }
+
+    [Fact]
+    public async Task Status_WhenNoResidentProcessEverRan_SaysSo()
+    {
+        await using var hf = await HostFactoryInstallation.CreateAsync(resident: true);
+
+        var table = await hf.RunCliAsync("resident", "status", "--format", "table");
+        var json = await hf.RunCliAsync("resident", "status", "--format", "json");
+
+        table.ExitCode.Should().Be(0, table.ToString());
+        table.StandardOutput.Should().StartWith("No resident process in ");
+        Json.Parse(json.StandardOutput).GetArrayLength().Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Stop_WhenACallIsInProgress_LetsItFinishThenTheProcessEnds()
+    {
+        // A provider that takes its time, so the stop arrives while the call is inside it; it then answers nothing, so the
+        // call ends with the provider's failure (exit code 4) once it has run to its end.
+        const string slow = """{ "name": "slow", "type": "exec", "timeoutSeconds": 60, "retries": 0, "settings": { "program": "/bin/sh", "arguments": ["-c", "sleep 3"] } }""";
+        var templates = HostFactoryInstallation.StandardTemplates.Append("""
+            { "templateId": "e2e-slow", "maxNumber": 4, "providerName": "slow",
+              "attributes": { "type": ["String", "X86_64"], "ncpus": ["Numeric", "1"], "ncores": ["Numeric", "1"], "nram": ["Numeric", "1024"] } }
+            """);
+        await using var hf = await HostFactoryInstallation.CreateAsync(templates, resident: true, extraProviders: slow);
+        await hf.AnswerAsync("getAvailableTemplates", "{}");
+        var resident = await WaitForResidentAsync(hf);
+
+        var call = hf.RunScriptAsync("requestMachines", """{"template": {"templateId": "e2e-slow", "machineCount": 1}}""");
+        var requests = Path.Combine(hf.WorkDirectory, "data", "requests");
+        await WaitUntilAsync(() => Directory.Exists(requests) && Directory.EnumerateFiles(requests, "req-*.json").Any(), "the call is inside the provider");
+        var stop = await hf.RunCliAsync("resident", "stop", "--format", "json");
+        var answered = await call;
+
+        stop.ExitCode.Should().Be(0, stop.ToString());
+        var stopped = Json.Parse(stop.StandardOutput).EnumerateArray().Should().ContainSingle().Subject;
+        stopped.GetProperty("processId").GetInt32().Should().Be(resident);
+        stopped.GetProperty("stopped").GetBoolean().Should().BeTrue();
+        HostFactoryInstallation.IsRunning(resident).Should().BeFalse();
+        answered.ExitCode.Should().Be(4, answered.ToString());
+        Json.Parse(answered.StandardOutput).GetProperty("message").GetString().Should().Contain("exec provider 'slow': '/bin/sh' provision");
+        Sockets(hf).Should().BeEmpty("it removed its socket");
+        var log = await File.ReadAllTextAsync(hf.LogFile);
+        log.Should().Contain($"Resident process {resident} served requestMachines (exit code 4)")
+            .And.Contain($"Resident process {resident} stopped (stopped by 'hostfactory resident stop')");
+    }
+
+    [Fact]
+    public async Task Stop_WhenTheTimeoutIsOutOfRange_RefusesNamingIt()
+    {
+        await using var hf = await HostFactoryInstallation.CreateAsync(resident: true);
+
+        var result = await hf.RunCliAsync("resident", "stop", "--timeout", "0", "--format", "table");
+
+        result.ExitCode.Should().Be(2, result.ToString());
+        result.StandardError.Should().Contain("--timeout must be from 1 to 86400 seconds, was 0.");
+    }
+
+    private static string[] Sockets(HostFactoryInstallation hf)
+    {
+        var directory = Path.Combine(hf.WorkDirectory, "resident");
+        return Directory.Exists(directory) ? Directory.GetFiles(directory, "*.sock") : [];
+    }
+
+    private static async Task<int> WaitForResidentAsync(HostFactoryInstallation hf)
+    {
+        await WaitUntilAsync(() => hf.LiveResidentProcesses().Count == 1 && Sockets(hf).Length == 1, "the first call starts a resident process");
+        return hf.LiveResidentProcesses().Single();
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string because)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!condition())
+        {
+            DateTime.UtcNow.Should().BeBefore(deadline, because);
+            await Task.Delay(100);
+        }
+    }
+}
