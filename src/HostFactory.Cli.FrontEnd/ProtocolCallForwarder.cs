@@ -4,7 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using HostFactory.Cli.Protocol;
 using HostFactory.Cli.Resident;
-using HostFactory.Providers.Configuration;
+using HostFactory.Configuration;
 
 namespace HostFactory.Cli.FrontEnd;
 

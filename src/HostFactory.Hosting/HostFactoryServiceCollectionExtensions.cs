@@ -1,5 +1,5 @@
+using HostFactory.Configuration;
 using HostFactory.Hosting;
-using HostFactory.Providers.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 

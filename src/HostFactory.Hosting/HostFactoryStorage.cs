@@ -1,4 +1,4 @@
-using HostFactory.Providers.Configuration;
+using HostFactory.Configuration;
 using HostFactory.Storage.Json;
 using HostFactory.Storage.Postgres;
 using Microsoft.Extensions.Configuration;

@@ -1,4 +1,4 @@
-using HostFactory.Providers.Configuration;
+using HostFactory.Configuration;
 using HostFactory.Server.Contracts;
 using HostFactory.Server.Endpoints;
 using HostFactory.Server.Errors;

@@ -1,4 +1,4 @@
-using HostFactory.Providers.Configuration;
+using HostFactory.Configuration;
 using HostFactory.Providers.Loading;
 using Microsoft.Extensions.Options;
 

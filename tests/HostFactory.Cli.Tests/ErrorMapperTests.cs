@@ -1,15 +1,15 @@
 using HostFactory.Application.Common;
 using HostFactory.Cli.Infrastructure;
+using HostFactory.Configuration;
 using HostFactory.Cqrs;
 using HostFactory.Domain.Common;
 using HostFactory.Domain.Providers;
 using HostFactory.Domain.Requests;
 using HostFactory.Domain.Templates;
+using HostFactory.Hosting;
 using HostFactory.Hosting.Failures;
 using HostFactory.Providers.Abstractions;
 using HostFactory.Providers.Loading;
-using HostFactory.Providers.Templates;
-using HostFactory.Hosting;
 using HostFactory.Storage.Json;
 using HostFactory.Storage.Postgres;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,5 @@
 using HostFactory.Cli.Tests.Support;
-using HostFactory.Providers.Configuration;
+using HostFactory.Configuration;
 
 namespace HostFactory.Cli.Tests;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using HostFactory.Cli.Infrastructure;
 using HostFactory.Cli.Resident;
-using HostFactory.Providers.Configuration;
+using HostFactory.Configuration;
 using Microsoft.Extensions.Configuration;
 
 namespace HostFactory.Cli.Tests;

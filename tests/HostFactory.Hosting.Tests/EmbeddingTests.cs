@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using HostFactory.Application.Requests;
+using HostFactory.Configuration;
 using HostFactory.Cqrs;
 using HostFactory.Domain.Machines;
 using HostFactory.Domain.Requests;
 using HostFactory.Hosting;
-using HostFactory.Providers.Configuration;
 using HostFactory.Providers.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,10 +1,10 @@
 using HostFactory.Application.Requests;
 using HostFactory.Application.Templates;
+using HostFactory.Configuration;
 using HostFactory.Cqrs;
 using HostFactory.Domain.Machines;
 using HostFactory.Domain.Providers;
 using HostFactory.Domain.Requests;
-using HostFactory.Providers.Configuration;
 using HostFactory.Providers.Testing;
 using HostFactory.Testing;
 using Microsoft.Extensions.Configuration;

@@ -1,7 +1,6 @@
+using HostFactory.Configuration;
 using HostFactory.Domain.Providers;
 using HostFactory.Providers.Aws.Tests.Support;
-using HostFactory.Providers.Configuration;
-using HostFactory.Providers.Templates;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 

@@ -1,9 +1,8 @@
 using System.Text.Json;
+using HostFactory.Configuration;
 using HostFactory.Domain.Machines;
 using HostFactory.Domain.Providers;
 using HostFactory.Domain.Requests;
-using HostFactory.Providers.Configuration;
-using HostFactory.Providers.Templates;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 

@@ -60,24 +60,4 @@ public sealed class MachineProvidersOptionsTests : IDisposable
 
         act.Should().Throw<OptionsValidationException>().WithMessage("*WorkDirectory is required*");
     }
-
-    [Fact]
-    public void Load_WhenTheFileIsNotJson_NamesTheFile()
-    {
-        var path = _host.Write("broken.json", "{ \"hostFactory\": ");
-
-        var act = () => HostFactoryConfiguration.Load(path);
-
-        act.Should().Throw<InvalidDataException>().WithMessage($"*{path}*");
-    }
-
-    [Fact]
-    public void Load_WhenTheFileIsMissing_NamesTheFile()
-    {
-        var path = Path.Combine(_host.Directory, "absent.json");
-
-        var act = () => HostFactoryConfiguration.Load(path);
-
-        act.Should().Throw<FileNotFoundException>().WithMessage($"*{path}*does not exist*");
-    }
 }

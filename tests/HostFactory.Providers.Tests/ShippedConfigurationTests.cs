@@ -1,10 +1,8 @@
+using HostFactory.Configuration;
 using HostFactory.Domain.Providers;
-using HostFactory.Providers.Configuration;
-using HostFactory.Providers.Templates;
+using HostFactory.Providers.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-
-using HostFactory.Providers.Testing;
 
 namespace HostFactory.Providers.Tests;
 

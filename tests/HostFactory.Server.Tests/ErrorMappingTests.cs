@@ -1,9 +1,9 @@
 using HostFactory.Application.Common;
+using HostFactory.Configuration;
 using HostFactory.Cqrs;
 using HostFactory.Domain.Common;
 using HostFactory.Domain.Templates;
 using HostFactory.Providers.Abstractions;
-using HostFactory.Providers.Templates;
 using HostFactory.Server.Errors;
 using HostFactory.Storage.Json;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,5 @@
 using System.Net.Http.Headers;
-using HostFactory.Providers.Configuration;
+using HostFactory.Configuration;
 using HostFactory.Providers.Testing;
 using Microsoft.Extensions.Options;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using HostFactory.Common;
-using HostFactory.Providers.Configuration;
+using HostFactory.Configuration;
 
 namespace HostFactory.Cli.Resident;
 

@@ -7,10 +7,10 @@ using HostFactory.Cli.Infrastructure;
 using HostFactory.Cli.Operator;
 using HostFactory.Cli.Protocol;
 using HostFactory.Common;
+using HostFactory.Configuration;
 using HostFactory.Domain.Machines;
 using HostFactory.Domain.Requests;
 using HostFactory.Hosting.Failures;
-using HostFactory.Providers.Configuration;
 
 namespace HostFactory.Cli.Demo;
 

@@ -1,5 +1,5 @@
+using HostFactory.Configuration;
 using HostFactory.Hosting.Failures;
-using HostFactory.Providers.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace HostFactory.Cli.Infrastructure;

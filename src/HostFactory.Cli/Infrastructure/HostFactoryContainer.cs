@@ -1,8 +1,8 @@
 using HostFactory.Cli.Logging;
 using HostFactory.Cli.Resident;
 using HostFactory.Cli.Telemetry;
+using HostFactory.Configuration;
 using HostFactory.Hosting;
-using HostFactory.Providers.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,6 @@
+using HostFactory.Configuration;
 using HostFactory.Cqrs;
 using HostFactory.Hosting;
-using HostFactory.Providers.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

@@ -1,4 +1,4 @@
-using HostFactory.Providers.Configuration;
+using HostFactory.Configuration;
 
 namespace HostFactory.Cli.Infrastructure;
 

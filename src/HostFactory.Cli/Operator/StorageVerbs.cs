@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using HostFactory.Cli.Commands;
 using HostFactory.Cli.Infrastructure;
+using HostFactory.Configuration;
 using HostFactory.Hosting;
 using HostFactory.Hosting.Failures;
 using HostFactory.Storage.Json;
@@ -88,7 +89,7 @@ internal static class StorageVerbs
     }
 
     /// <summary>A container with only the store of <paramref name="kind"/>, as configured.</summary>
-    private static ServiceProvider Build(Microsoft.Extensions.Configuration.IConfiguration configuration, Providers.Configuration.HostFactoryPaths paths, string kind) =>
+    private static ServiceProvider Build(Microsoft.Extensions.Configuration.IConfiguration configuration, HostFactoryPaths paths, string kind) =>
         HostFactoryStorage.Add(new ServiceCollection(), configuration, paths, kind)
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 

@@ -1,8 +1,8 @@
 using System.Text;
 using HostFactory.Cli.Infrastructure;
 using HostFactory.Cli.Protocol;
+using HostFactory.Configuration;
 using HostFactory.Hosting.Failures;
-using HostFactory.Providers.Configuration;
 
 namespace HostFactory.Cli.Resident;
 

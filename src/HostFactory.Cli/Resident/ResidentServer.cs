@@ -7,8 +7,8 @@ using HostFactory.Cli.Infrastructure;
 using HostFactory.Cli.Logging;
 using HostFactory.Cli.Protocol;
 using HostFactory.Common;
+using HostFactory.Configuration;
 using HostFactory.Hosting.Failures;
-using HostFactory.Providers.Configuration;
 using Microsoft.Win32.SafeHandles;
 
 namespace HostFactory.Cli.Resident;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using HostFactory.Cli.Infrastructure;
-using HostFactory.Providers.Configuration;
+using HostFactory.Configuration;
 using Microsoft.Extensions.Configuration;
 
 namespace HostFactory.Cli.Resident;

@@ -5,8 +5,8 @@ using HostFactory.Cli.Commands;
 using HostFactory.Cli.Infrastructure;
 using HostFactory.Cli.Operator;
 using HostFactory.Cli.Protocol;
+using HostFactory.Configuration;
 using HostFactory.Hosting.Failures;
-using HostFactory.Providers.Configuration;
 
 namespace HostFactory.Cli.Scripts;
 

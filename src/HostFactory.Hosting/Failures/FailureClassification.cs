@@ -1,11 +1,10 @@
 using HostFactory.Application.Common;
+using HostFactory.Configuration;
 using HostFactory.Cqrs;
 using HostFactory.Domain.Common;
 using HostFactory.Domain.Providers;
 using HostFactory.Providers.Abstractions;
-using HostFactory.Providers.Configuration;
 using HostFactory.Providers.Loading;
-using HostFactory.Providers.Templates;
 using HostFactory.Storage.Json;
 using HostFactory.Storage.Postgres;
 using Microsoft.Extensions.Options;

@@ -1,3 +1,4 @@
+using HostFactory.Configuration;
 using Microsoft.Extensions.Configuration;
 
 namespace HostFactory.Providers.Configuration;

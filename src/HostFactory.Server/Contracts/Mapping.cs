@@ -3,11 +3,11 @@ using System.Text.Json.Nodes;
 using HostFactory.Application.Machines;
 using HostFactory.Application.Requests;
 using HostFactory.Application.Templates;
+using HostFactory.Configuration;
 using HostFactory.Domain.Common;
 using HostFactory.Domain.Machines;
 using HostFactory.Domain.Requests;
 using HostFactory.Domain.Templates;
-using HostFactory.Providers.Templates;
 using HostFactory.Server.Errors;
 
 namespace HostFactory.Server.Contracts;

@@ -1,9 +1,9 @@
 using HostFactory.Application.Common;
 using HostFactory.Application.Templates;
+using HostFactory.Configuration;
 using HostFactory.Cqrs;
 using HostFactory.Domain.Templates;
 using HostFactory.Hosting;
-using HostFactory.Providers.Templates;
 using HostFactory.Server.Contracts;
 using HostFactory.Server.Errors;
 using Microsoft.AspNetCore.Http.HttpResults;

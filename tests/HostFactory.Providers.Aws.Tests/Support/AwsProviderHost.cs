@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
+using HostFactory.Configuration;
 using HostFactory.Domain.Providers;
 using HostFactory.Domain.Requests;
 using HostFactory.Domain.Templates;
 using HostFactory.Providers.Aws.Tests.Emulator;
-using HostFactory.Providers.Configuration;
 using HostFactory.Providers.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -5,7 +5,7 @@ using System.Text.Json;
 using HostFactory.Domain.Common;
 using HostFactory.Domain.Templates;
 
-namespace HostFactory.Providers.Templates;
+namespace HostFactory.Configuration;
 
 /// <summary>
 /// Reads <c>templates.json</c>, Host Factory's camelCase template list, into domain <see cref="Template"/>s:

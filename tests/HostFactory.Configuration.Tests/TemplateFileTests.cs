@@ -1,7 +1,6 @@
 using HostFactory.Domain.Templates;
-using HostFactory.Providers.Templates;
 
-namespace HostFactory.Providers.Tests;
+namespace HostFactory.Configuration.Tests;
 
 public sealed class TemplateFileTests
 {
@@ -110,7 +109,7 @@ public sealed class TemplateFileTests
     [Fact]
     public void Load_WhenTheShippedQuickStartFileIsRead_EveryTemplateIsValid()
     {
-        var templates = TemplateFile.Load(Path.Combine(TestPaths.RepositoryRoot, "config", "templates.json"), TimeProvider.System, ["local", "pool", "cloud"]);
+        var templates = TemplateFile.Load(Path.Combine(AppContext.BaseDirectory, "config", "templates.json"), TimeProvider.System, ["local", "pool", "cloud"]);
 
         templates.Select(t => t.Id.Value).Should().Contain(["local-agent", "local-sleeper", "pool-rack-a", "cloud-small"]);
         templates.Where(t => t.ProviderName == "local").Should().OnlyContain(t => t.MaxNumber == 10 && t.ProviderSettings.Values.ContainsKey("command"));

@@ -1,8 +1,6 @@
-using HostFactory.Providers.Configuration;
-
 using HostFactory.Providers.Testing;
 
-namespace HostFactory.Providers.Tests;
+namespace HostFactory.Configuration.Tests;
 
 public sealed class HostFactoryPathResolverTests
 {

@@ -1,4 +1,4 @@
-namespace HostFactory.Providers.Configuration;
+namespace HostFactory.Configuration;
 
 /// <summary>Where each kind of file lives for one run, as <see cref="HostFactoryPathResolver"/> found it.</summary>
 /// <param name="ConfigurationDirectory">The configuration directory.</param>

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace HostFactory.Providers.Configuration;
+namespace HostFactory.Configuration;
 
 /// <summary>
 /// Reads <c>hostfactory.json</c> through Microsoft.Extensions.Configuration. Its shape:
