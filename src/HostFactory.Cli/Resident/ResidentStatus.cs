@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
-using HostFactory.Providers.Configuration;
+using HostFactory.Configuration;
 
 namespace HostFactory.Cli.Resident;
 

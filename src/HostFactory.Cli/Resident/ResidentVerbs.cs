@@ -4,8 +4,8 @@ using HostFactory.Cli.Commands;
 using HostFactory.Cli.Infrastructure;
 using HostFactory.Cli.Operator;
 using HostFactory.Common;
+using HostFactory.Configuration;
 using HostFactory.Hosting.Failures;
-using HostFactory.Providers.Configuration;
 
 namespace HostFactory.Cli.Resident;
 
