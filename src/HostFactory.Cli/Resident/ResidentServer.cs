@@ -111,11 +111,15 @@ internal sealed class ResidentServer
                 return ExitCodes.Success;
             }
 
+            // SIGTERM is handled from before the pid file names this process: one sent as soon as the file can be
+            // read stops the server in order (socket removed, stop logged) instead of killing it with its socket left.
+            var server = new ResidentServer(container, endpoint, paths, plugins);
+            using var terminate = server.StopOnSigterm();
             if (await TryWriteProcessIdAsync(endpoint))
             {
                 try
                 {
-                    return await new ResidentServer(container, endpoint, paths, plugins).ServeAsync();
+                    return await server.ServeAsync();
                 }
                 finally
                 {
@@ -168,12 +172,7 @@ internal sealed class ResidentServer
         listener.Listen(128);
         File.Move(_endpoint.BindPath, _endpoint.SocketPath, overwrite: true);
 
-        using var stopping = _stopping;
-        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
-        {
-            context.Cancel = true;
-            Stop("SIGTERM");
-        });
+        var stopping = _stopping;
         CliLog.ResidentStarted(_container.Logger, Environment.ProcessId, _endpoint.SocketPath, _container.Resident.IdleTimeout.TotalSeconds);
         var watch = WatchAsync();
 
@@ -208,6 +207,12 @@ internal sealed class ResidentServer
         CliLog.ResidentStopped(_container.Logger, Environment.ProcessId, _stopReason, Interlocked.Read(ref _served));
         return ExitCodes.Success;
     }
+
+    private PosixSignalRegistration StopOnSigterm() => PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+    {
+        context.Cancel = true;
+        Stop("SIGTERM");
+    });
 
     /// <summary>Stops taking connections (once; the first reason is the one logged); calls in progress finish.</summary>
     private void Stop(string reason)
