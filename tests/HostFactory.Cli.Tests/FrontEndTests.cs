@@ -13,7 +13,6 @@ namespace HostFactory.Cli.Tests;
 public sealed class FrontEndTests
 {
     private const string UnknownStatus = """{"requests": [{"requestId": "req-00000000-0000-4000-8000-000000000000"}]}""";
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     private static string FrontEnd => Path.Combine(CliProcess.InstallationDirectory, "hostfactory-frontend");
 
@@ -43,7 +42,7 @@ public sealed class FrontEndTests
     {
         await using var hf = await HostFactoryInstallation.CreateAsync(resident: true);
         await hf.AnswerAsync("getAvailableTemplates", "{}");
-        var resident = await WaitForResidentAsync(hf);
+        var resident = await hf.WaitForResidentAsync();
         var file = Path.Combine(hf.Root, "input.json");
         await File.WriteAllTextAsync(file, input);
 
@@ -64,7 +63,7 @@ public sealed class FrontEndTests
 
         first.ExitCode.Should().Be(0, first.ToString());
         Json.Parse(first.StandardOutput).GetProperty("requests")[0].GetProperty("status").GetString().Should().Be("complete_with_error");
-        await WaitForResidentAsync(hf);
+        await hf.WaitForResidentAsync();
     }
 
     [Fact]
@@ -72,7 +71,7 @@ public sealed class FrontEndTests
     {
         await using var hf = await HostFactoryInstallation.CreateAsync(resident: true);
         await hf.AnswerAsync("getAvailableTemplates", "{}");
-        await WaitForResidentAsync(hf);
+        await hf.WaitForResidentAsync();
         var huge = Encoding.UTF8.GetBytes(new string(' ', 3 * 1024 * 1024));
 
         var throughFrontEnd = await CliProcess.StartAsync(FrontEnd, ["requestMachines"], hf.Environment, huge);
@@ -102,17 +101,5 @@ public sealed class FrontEndTests
         throughFrontEnd.ExitCode.Should().Be(direct.ExitCode, throughFrontEnd.ToString());
         throughFrontEnd.StandardOutput.Should().Be(direct.StandardOutput);
         throughFrontEnd.StandardError.Should().Be(direct.StandardError);
-    }
-
-    private static async Task<int> WaitForResidentAsync(HostFactoryInstallation hf)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (hf.LiveResidentProcesses().Count != 1 || !Directory.EnumerateFiles(Path.Combine(hf.WorkDirectory, "resident"), "*.sock").Any())
-        {
-            DateTime.UtcNow.Should().BeBefore(deadline, "the first call starts a resident process");
-            await Task.Delay(100);
-        }
-
-        return hf.LiveResidentProcesses().Single();
     }
 }

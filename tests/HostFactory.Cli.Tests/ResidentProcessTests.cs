@@ -13,7 +13,6 @@ public sealed class ResidentProcessTests
 {
     private const string Templates = "{}";
     private const string UnknownStatus = """{"requests": [{"requestId": "req-00000000-0000-4000-8000-000000000000"}]}""";
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     [Fact]
     public async Task ProtocolCall_WhenNoResidentProcessRuns_AnswersItselfStartsOneAndLaterCallsAreServedByIt()
@@ -23,7 +22,7 @@ public sealed class ResidentProcessTests
         var first = await hf.RunScriptAsync("getAvailableTemplates", Templates);
         first.ExitCode.Should().Be(0, first.ToString());
         hf.ProcessesStartedByCalls().Should().NotBeEmpty("the call forked the resident process before it ended");
-        var resident = await WaitForResidentAsync(hf);
+        var resident = await hf.WaitForResidentAsync();
 
         var served = await hf.RunScriptAsync("getAvailableTemplates", Templates);
         served.ExitCode.Should().Be(0, served.ToString());
@@ -43,7 +42,7 @@ public sealed class ResidentProcessTests
     {
         await using var hf = await HostFactoryInstallation.CreateAsync(resident: true);
         await hf.AnswerAsync("getAvailableTemplates", Templates);
-        var resident = await WaitForResidentAsync(hf);
+        var resident = await hf.WaitForResidentAsync();
         var before = hf.StoreSnapshot();
 
         var file = Path.Combine(hf.Root, "bad-input.json");
@@ -64,7 +63,7 @@ public sealed class ResidentProcessTests
     {
         await using var hf = await HostFactoryInstallation.CreateAsync(resident: true);
         await hf.AnswerAsync("getAvailableTemplates", Templates);
-        var resident = await WaitForResidentAsync(hf);
+        var resident = await hf.WaitForResidentAsync();
 
         var served = await CliProcess.RunWithInputAsync(hf.Environment, Encoding.UTF8.GetBytes(UnknownStatus), "getRequestStatus");
 
@@ -78,10 +77,10 @@ public sealed class ResidentProcessTests
     {
         await using var hf = await HostFactoryInstallation.CreateAsync(resident: true, residentSettings: "\"idleSeconds\": 2");
         await hf.AnswerAsync("getAvailableTemplates", Templates);
-        var resident = await WaitForResidentAsync(hf);
+        var resident = await hf.WaitForResidentAsync();
 
-        await WaitUntilAsync(() => !HostFactoryInstallation.IsRunning(resident), "the idle resident process ends");
-        Sockets(hf).Should().BeEmpty();
+        await Eventually.UntilAsync(() => !HostFactoryInstallation.IsRunning(resident), "the idle resident process ends");
+        hf.ResidentSockets().Should().BeEmpty();
         (await File.ReadAllTextAsync(hf.LogFile)).Should().Contain($"Resident process {resident} stopped (idle)");
     }
 
@@ -90,11 +89,11 @@ public sealed class ResidentProcessTests
     {
         await using var hf = await HostFactoryInstallation.CreateAsync(resident: true);
         await hf.AnswerAsync("getAvailableTemplates", Templates);
-        var resident = await WaitForResidentAsync(hf);
+        var resident = await hf.WaitForResidentAsync();
 
-        File.Delete(Sockets(hf).Single());
+        File.Delete(hf.ResidentSockets().Single());
 
-        await WaitUntilAsync(() => !HostFactoryInstallation.IsRunning(resident), "a resident process whose socket is gone ends");
+        await Eventually.UntilAsync(() => !HostFactoryInstallation.IsRunning(resident), "a resident process whose socket is gone ends");
         (await File.ReadAllTextAsync(hf.LogFile)).Should().Contain($"Resident process {resident} stopped (its socket was removed)");
     }
 
@@ -103,15 +102,15 @@ public sealed class ResidentProcessTests
     {
         await using var hf = await HostFactoryInstallation.CreateAsync(resident: true);
         await hf.AnswerAsync("getAvailableTemplates", Templates);
-        var resident = await WaitForResidentAsync(hf);
+        var resident = await hf.WaitForResidentAsync();
 
         using (var kill = Process.Start("kill", ["-TERM", resident.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
             await kill.WaitForExitAsync();
         }
 
-        await WaitUntilAsync(() => !HostFactoryInstallation.IsRunning(resident), "SIGTERM ends the resident process");
-        Sockets(hf).Should().BeEmpty();
+        await Eventually.UntilAsync(() => !HostFactoryInstallation.IsRunning(resident), "SIGTERM ends the resident process");
+        hf.ResidentSockets().Should().BeEmpty();
         (await File.ReadAllTextAsync(hf.LogFile)).Should().Contain($"Resident process {resident} stopped (SIGTERM)");
     }
 
@@ -120,19 +119,19 @@ public sealed class ResidentProcessTests
     {
         await using var hf = await HostFactoryInstallation.CreateAsync(resident: true);
         var first = await hf.RunScriptAsync("getAvailableTemplates", Templates);
-        var resident = await WaitForResidentAsync(hf);
+        var resident = await hf.WaitForResidentAsync();
         using (var process = Process.GetProcessById(resident))
         {
             process.Kill();
             await process.WaitForExitAsync();
         }
 
-        Sockets(hf).Should().ContainSingle("SIGKILL leaves the socket file behind");
+        hf.ResidentSockets().Should().ContainSingle("SIGKILL leaves the socket file behind");
         var after = await hf.RunScriptAsync("getAvailableTemplates", Templates);
 
         after.ExitCode.Should().Be(0, after.ToString());
         after.StandardOutput.Should().Be(first.StandardOutput);
-        var next = await WaitForResidentAsync(hf);
+        var next = await hf.WaitForResidentAsync();
         next.Should().NotBe(resident);
     }
 
@@ -141,7 +140,7 @@ public sealed class ResidentProcessTests
     {
         await using var hf = await HostFactoryInstallation.CreateAsync(resident: true);
         await hf.AnswerAsync("getAvailableTemplates", Templates);
-        var old = await WaitForResidentAsync(hf);
+        var old = await hf.WaitForResidentAsync();
         await hf.AnswerAsync("getAvailableTemplates", Templates);
 
         await hf.WriteTemplatesAsync([HostFactoryInstallation.Template("e2e-new", 3)]);
@@ -150,8 +149,8 @@ public sealed class ResidentProcessTests
         changed.GetProperty("templates").EnumerateArray().Select(t => t.GetProperty("templateId").GetString()).Should().Equal("e2e-new");
         // Each configuration has its own endpoint (the old process ends when idle); a process writes its pid file just
         // before it binds its socket.
-        await WaitUntilAsync(
-            () => hf.LiveResidentProcesses().Any(pid => pid != old) && Sockets(hf).Length == 2,
+        await Eventually.UntilAsync(
+            () => hf.LiveResidentProcesses().Any(pid => pid != old) && hf.ResidentSockets().Length == 2,
             "the new configuration gets a resident process and socket of its own");
     }
 
@@ -166,11 +165,11 @@ public sealed class ResidentProcessTests
             """);
         await using var hf = await HostFactoryInstallation.CreateAsync(templates, resident: true, extraProviders: slow);
         await hf.AnswerAsync("getAvailableTemplates", Templates);
-        var resident = await WaitForResidentAsync(hf);
+        var resident = await hf.WaitForResidentAsync();
 
         var call = hf.RunScriptAsync("requestMachines", """{"template": {"templateId": "e2e-slow", "machineCount": 1}}""");
         var requests = Path.Combine(hf.WorkDirectory, "data", "requests");
-        await WaitUntilAsync(() => Directory.Exists(requests) && Directory.EnumerateFiles(requests, "req-*.json").Any(), "the request is saved before the provider is asked");
+        await Eventually.UntilAsync(() => Directory.Exists(requests) && Directory.EnumerateFiles(requests, "req-*.json").Any(), "the request is saved before the provider is asked");
         using (var process = Process.GetProcessById(resident))
         {
             process.Kill();
@@ -218,7 +217,7 @@ public sealed class ResidentProcessTests
     {
         await using var hf = await HostFactoryInstallation.CreateAsync(resident: true);
         await hf.AnswerAsync("getAvailableTemplates", Templates);
-        var resident = await WaitForResidentAsync(hf);
+        var resident = await hf.WaitForResidentAsync();
 
         var second = await hf.RunCliAsync("resident", "serve");
 
@@ -244,11 +243,11 @@ public sealed class ResidentProcessTests
     {
         await using var hf = await HostFactoryInstallation.CreateAsync(resident: true);
         await hf.AnswerAsync("getAvailableTemplates", Templates);
-        var resident = await WaitForResidentAsync(hf);
+        var resident = await hf.WaitForResidentAsync();
 
         using (var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
         {
-            await socket.ConnectAsync(new UnixDomainSocketEndPoint(Sockets(hf).Single()));
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(hf.ResidentSockets().Single()));
             await socket.SendAsync("GET / HTTP/1.0\r\n\r\n"u8.ToArray());
             var reply = new byte[16];
             int received;
@@ -270,27 +269,5 @@ public sealed class ResidentProcessTests
         var log = await File.ReadAllTextAsync(hf.LogFile);
         log.Should().Contain("Resident process dropped a connection: not a hostfactory resident call.");
         log.Should().Contain($"Resident process {resident} served getRequestStatus");
-    }
-
-    private static string[] Sockets(HostFactoryInstallation hf)
-    {
-        var directory = Path.Combine(hf.WorkDirectory, "resident");
-        return Directory.Exists(directory) ? Directory.GetFiles(directory, "*.sock") : [];
-    }
-
-    private static async Task<int> WaitForResidentAsync(HostFactoryInstallation hf)
-    {
-        await WaitUntilAsync(() => hf.LiveResidentProcesses().Count == 1 && Sockets(hf).Length == 1, "the first call starts a resident process");
-        return hf.LiveResidentProcesses().Single();
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string because)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            DateTime.UtcNow.Should().BeBefore(deadline, because);
-            await Task.Delay(100);
-        }
     }
 }

@@ -8,14 +8,13 @@ namespace HostFactory.Cli.Tests;
 /// </summary>
 public sealed class ResidentVerbTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     [Fact]
     public async Task Status_WhenAResidentProcessServes_ShowsItsPidCallsFingerprintAndIdleTimeoutAsCurrent()
     {
         await using var hf = await HostFactoryInstallation.CreateAsync(resident: true, residentSettings: "\"idleSeconds\": 300");
         await hf.AnswerAsync("getAvailableTemplates", "{}");
-        var resident = await WaitForResidentAsync(hf);
+        var resident = await hf.WaitForResidentAsync();
         await hf.AnswerAsync("getAvailableTemplates", "{}");
 
         var result = await hf.RunCliAsync("resident", "status", "--format", "json");
@@ -27,7 +26,7 @@ public sealed class ResidentVerbTests
         entry.GetProperty("callsInProgress").GetInt32().Should().Be(0);
         entry.GetProperty("idleTimeoutSeconds").GetInt32().Should().Be(300);
         entry.GetProperty("since").GetDateTimeOffset().Should().BeOnOrBefore(DateTimeOffset.UtcNow);
-        entry.GetProperty("fingerprint").GetString().Should().Be(Path.GetFileNameWithoutExtension(Sockets(hf).Single()));
+        entry.GetProperty("fingerprint").GetString().Should().Be(Path.GetFileNameWithoutExtension(hf.ResidentSockets().Single()));
         entry.GetProperty("state").GetString().Should().Be("current");
         entry.GetProperty("notes").GetArrayLength().Should().Be(0);
     }
@@ -37,7 +36,7 @@ public sealed class ResidentVerbTests
     {
         await using var hf = await HostFactoryInstallation.CreateAsync(resident: true);
         await hf.AnswerAsync("getAvailableTemplates", "{}");
-        var resident = await WaitForResidentAsync(hf);
+        var resident = await hf.WaitForResidentAsync();
 
         await hf.WriteTemplatesAsync(HostFactoryInstallation.StandardTemplates.Take(1));
         var result = await hf.RunCliAsync("resident", "status", "--format", "json");
@@ -74,11 +73,11 @@ public sealed class ResidentVerbTests
             """);
         await using var hf = await HostFactoryInstallation.CreateAsync(templates, resident: true, extraProviders: slow);
         await hf.AnswerAsync("getAvailableTemplates", "{}");
-        var resident = await WaitForResidentAsync(hf);
+        var resident = await hf.WaitForResidentAsync();
 
         var call = hf.RunScriptAsync("requestMachines", """{"template": {"templateId": "e2e-slow", "machineCount": 1}}""");
         var requests = Path.Combine(hf.WorkDirectory, "data", "requests");
-        await WaitUntilAsync(() => Directory.Exists(requests) && Directory.EnumerateFiles(requests, "req-*.json").Any(), "the call is inside the provider");
+        await Eventually.UntilAsync(() => Directory.Exists(requests) && Directory.EnumerateFiles(requests, "req-*.json").Any(), "the call is inside the provider");
         var stop = await hf.RunCliAsync("resident", "stop", "--format", "json");
         var answered = await call;
 
@@ -89,7 +88,7 @@ public sealed class ResidentVerbTests
         HostFactoryInstallation.IsRunning(resident).Should().BeFalse();
         answered.ExitCode.Should().Be(4, answered.ToString());
         Json.Parse(answered.StandardOutput).GetProperty("message").GetString().Should().Contain("exec provider 'slow': '/bin/sh' provision");
-        Sockets(hf).Should().BeEmpty("it removed its socket");
+        hf.ResidentSockets().Should().BeEmpty("it removed its socket");
         var log = await File.ReadAllTextAsync(hf.LogFile);
         log.Should().Contain($"Resident process {resident} served requestMachines (exit code 4)")
             .And.Contain($"Resident process {resident} stopped (stopped by 'hostfactory resident stop')");
@@ -104,27 +103,5 @@ public sealed class ResidentVerbTests
 
         result.ExitCode.Should().Be(2, result.ToString());
         result.StandardError.Should().Contain("--timeout must be from 1 to 86400 seconds, was 0.");
-    }
-
-    private static string[] Sockets(HostFactoryInstallation hf)
-    {
-        var directory = Path.Combine(hf.WorkDirectory, "resident");
-        return Directory.Exists(directory) ? Directory.GetFiles(directory, "*.sock") : [];
-    }
-
-    private static async Task<int> WaitForResidentAsync(HostFactoryInstallation hf)
-    {
-        await WaitUntilAsync(() => hf.LiveResidentProcesses().Count == 1 && Sockets(hf).Length == 1, "the first call starts a resident process");
-        return hf.LiveResidentProcesses().Single();
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string because)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            DateTime.UtcNow.Should().BeBefore(deadline, because);
-            await Task.Delay(100);
-        }
     }
 }

@@ -217,6 +217,20 @@ public sealed class HostFactoryInstallation : IAsyncDisposable
         return live;
     }
 
+    /// <summary>The resident processes' socket files.</summary>
+    public string[] ResidentSockets()
+    {
+        var directory = Path.Combine(WorkDirectory, "resident");
+        return Directory.Exists(directory) ? Directory.GetFiles(directory, "*.sock") : [];
+    }
+
+    /// <summary>Waits until exactly one resident process lives and its socket is in place; its process id.</summary>
+    public async Task<int> WaitForResidentAsync()
+    {
+        await Eventually.UntilAsync(() => LiveResidentProcesses().Count == 1 && ResidentSockets().Length == 1, "the first call starts a resident process");
+        return LiveResidentProcesses().Single();
+    }
+
     /// <summary>The resident processes' ids, from their pid files (live ones only).</summary>
     public IReadOnlyList<int> LiveResidentProcesses()
     {
