@@ -116,6 +116,13 @@ internal static class ResidentFrames
         stream.Write(bytes);
     }
 
+    public static void WriteLong(Stream stream, long value)
+    {
+        Span<byte> bytes = stackalloc byte[8];
+        BinaryPrimitives.WriteInt64LittleEndian(bytes, value);
+        stream.Write(bytes);
+    }
+
     public static void WriteBytes(Stream stream, byte[] value)
     {
         WriteInt(stream, value.Length);
@@ -145,6 +152,18 @@ internal static class ResidentFrames
         return value;
     }
 
+    public static long ReadLong(ref ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length < 8)
+        {
+            throw new InvalidDataException("the answer is cut short.");
+        }
+
+        var value = BinaryPrimitives.ReadInt64LittleEndian(bytes);
+        bytes = bytes[8..];
+        return value;
+    }
+
     public static byte[] ReadField(ref ReadOnlySpan<byte> bytes)
     {
         var length = ReadInt(ref bytes);
@@ -157,6 +176,8 @@ internal static class ResidentFrames
         bytes = bytes[length..];
         return value;
     }
+
+    public static string ReadString(ref ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(ReadField(ref bytes));
 
     private static async Task<string?> ReadStringAsync(Stream stream, CancellationToken cancellationToken) =>
         await ReadBytesAsync(stream, cancellationToken) is { } bytes ? Encoding.UTF8.GetString(bytes) : null;

@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.Text;
 using HostFactory.Configuration;
 
 namespace HostFactory.Cli.Resident;
@@ -36,8 +34,8 @@ internal sealed record ResidentStatus(
     {
         var buffer = new MemoryStream(512);
         ResidentFrames.WriteInt(buffer, ProcessId);
-        WriteLong(buffer, Since.ToUnixTimeMilliseconds());
-        WriteLong(buffer, CallsServed);
+        ResidentFrames.WriteLong(buffer, Since.ToUnixTimeMilliseconds());
+        ResidentFrames.WriteLong(buffer, CallsServed);
         ResidentFrames.WriteInt(buffer, CallsInProgress);
         ResidentFrames.WriteInt(buffer, (int)IdleTimeout.TotalSeconds);
         foreach (var text in new[] { Fingerprint, Paths.ConfigurationDirectory, Paths.ConfigurationFile, Paths.TemplatesFile, Paths.WorkDirectory, Paths.LogDirectory, Paths.Source })
@@ -60,12 +58,18 @@ internal sealed record ResidentStatus(
     public static ResidentStatus Decode(ReadOnlySpan<byte> bytes)
     {
         var processId = ResidentFrames.ReadInt(ref bytes);
-        var since = DateTimeOffset.FromUnixTimeMilliseconds(ReadLong(ref bytes));
-        var served = ReadLong(ref bytes);
+        var since = DateTimeOffset.FromUnixTimeMilliseconds(ResidentFrames.ReadLong(ref bytes));
+        var served = ResidentFrames.ReadLong(ref bytes);
         var inProgress = ResidentFrames.ReadInt(ref bytes);
         var idle = TimeSpan.FromSeconds(ResidentFrames.ReadInt(ref bytes));
-        var fingerprint = ReadString(ref bytes);
-        var paths = new HostFactoryPaths(ReadString(ref bytes), ReadString(ref bytes), ReadString(ref bytes), ReadString(ref bytes), ReadString(ref bytes), ReadString(ref bytes));
+        var fingerprint = ResidentFrames.ReadString(ref bytes);
+        var paths = new HostFactoryPaths(
+            ResidentFrames.ReadString(ref bytes),
+            ResidentFrames.ReadString(ref bytes),
+            ResidentFrames.ReadString(ref bytes),
+            ResidentFrames.ReadString(ref bytes),
+            ResidentFrames.ReadString(ref bytes),
+            ResidentFrames.ReadString(ref bytes));
         var count = ResidentFrames.ReadInt(ref bytes);
         if (count < 0 || count > bytes.Length)
         {
@@ -75,34 +79,13 @@ internal sealed record ResidentStatus(
         var plugins = new List<LoadedFile>(count);
         for (var i = 0; i < count; i++)
         {
-            plugins.Add(new LoadedFile(ReadString(ref bytes), ReadString(ref bytes)));
+            plugins.Add(new LoadedFile(ResidentFrames.ReadString(ref bytes), ResidentFrames.ReadString(ref bytes)));
         }
 
         return bytes.IsEmpty
             ? new ResidentStatus(processId, since, served, inProgress, idle, fingerprint, paths, plugins)
             : throw new InvalidDataException("the status has trailing bytes.");
     }
-
-    private static void WriteLong(Stream stream, long value)
-    {
-        Span<byte> bytes = stackalloc byte[8];
-        BinaryPrimitives.WriteInt64LittleEndian(bytes, value);
-        stream.Write(bytes);
-    }
-
-    private static long ReadLong(ref ReadOnlySpan<byte> bytes)
-    {
-        if (bytes.Length < 8)
-        {
-            throw new InvalidDataException("the status is cut short.");
-        }
-
-        var value = BinaryPrimitives.ReadInt64LittleEndian(bytes);
-        bytes = bytes[8..];
-        return value;
-    }
-
-    private static string ReadString(ref ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(ResidentFrames.ReadField(ref bytes));
 }
 
 /// <summary>A resident process as <c>resident status</c> shows it; the numbers are null when it did not answer.</summary>
