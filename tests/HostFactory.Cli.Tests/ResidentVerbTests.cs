@@ -49,6 +49,53 @@ public sealed class ResidentVerbTests
     }
 
     [Fact]
+    public async Task Status_WhenAPluginWasReplacedInPlaceSinceItLoaded_ReportsItStaleNamingThePlugin()
+    {
+        // The exec provider as a plugin of the installation's own: its assembly copied beside the configuration.
+        var pluginDirectory = Path.Combine(Path.GetTempPath(), $"hf-cli-plugin-{Guid.NewGuid():N}"[..24]);
+        Directory.CreateDirectory(pluginDirectory);
+        try
+        {
+            var plugin = Path.Combine(pluginDirectory, "HostFactory.Providers.Exec.dll");
+            File.Copy(Path.Combine(CliProcess.InstallationDirectory, "providers", "HostFactory.Providers.Exec.dll"), plugin);
+            var mine = $$"""{ "name": "mine", "type": "exec", "assembly": "{{plugin}}", "retries": 0, "settings": { "program": "/bin/true" } }""";
+            var templates = HostFactoryInstallation.StandardTemplates.Append("""
+                { "templateId": "e2e-mine", "maxNumber": 1, "providerName": "mine",
+                  "attributes": { "type": ["String", "X86_64"], "ncpus": ["Numeric", "1"], "ncores": ["Numeric", "1"], "nram": ["Numeric", "1024"] } }
+                """);
+            await using var hf = await HostFactoryInstallation.CreateAsync(templates, resident: true, extraProviders: mine);
+            await hf.AnswerAsync("getAvailableTemplates", "{}");
+            var resident = await hf.WaitForResidentAsync();
+
+            // The resident process loads the providers with the first call that needs one: this one (its program answers
+            // nothing, so the provision fails, which is beside the point).
+            var used = await hf.RunScriptAsync("requestMachines", """{"template": {"templateId": "e2e-mine", "machineCount": 1}}""");
+            var before = await hf.RunCliAsync("resident", "status", "--format", "json");
+
+            // A new build deployed as deployments do it: written beside, then renamed over the loaded file.
+            var replacement = plugin + ".new";
+            File.Copy(plugin, replacement);
+            File.SetLastWriteTimeUtc(replacement, File.GetLastWriteTimeUtc(plugin).AddMinutes(1));
+            File.Move(replacement, plugin, overwrite: true);
+            var after = await hf.RunCliAsync("resident", "status", "--format", "json");
+
+            used.StandardOutput.Should().Contain("exec provider 'mine'", used.ToString());
+            Json.Parse(before.StandardOutput).EnumerateArray().Should().ContainSingle()
+                .Which.GetProperty("state").GetString().Should().Be("current", before.ToString());
+            after.ExitCode.Should().Be(0, after.ToString());
+            var entry = Json.Parse(after.StandardOutput).EnumerateArray().Should().ContainSingle().Subject;
+            entry.GetProperty("processId").GetInt32().Should().Be(resident);
+            entry.GetProperty("state").GetString().Should().Be("stale");
+            entry.GetProperty("notes").EnumerateArray().Select(static note => note.GetString()).Should().ContainSingle()
+                .Which.Should().Contain($"the plugin {plugin} changed since it was loaded");
+        }
+        finally
+        {
+            Directory.Delete(pluginDirectory, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Status_WhenNoResidentProcessEverRan_SaysSo()
     {
         await using var hf = await HostFactoryInstallation.CreateAsync(resident: true);
