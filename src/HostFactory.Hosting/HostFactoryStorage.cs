@@ -57,19 +57,28 @@ public static class HostFactoryStorage
         var section = configuration.GetSection(Section);
         return kind switch
         {
-            Json => services.AddJsonFileStorage(options =>
-            {
-                section.Bind(options);
-                // HF_PROVIDER_WORKDIR is already part of paths.WorkDirectory; a relative data directory lives in it.
-                options.ProviderWorkDirectory = null;
-                options.DataDirectory = Path.GetFullPath(Path.Combine(paths.WorkDirectory, options.DataDirectory ?? "data"));
-            }),
-            Postgres => services.AddPostgresStorage(options =>
-            {
-                section.Bind(options);
-                options.SettingsPath = Section;
-            }),
+            Json => AddJson(services, section, paths),
+            Postgres => AddPostgres(services, section),
             _ => throw new ArgumentException($"'{kind}' is not a storage kind; use one of {string.Join(", ", Kinds)}.", nameof(kind)),
         };
     }
+
+    // One method per kind, so that only the configured store's assembly is loaded: the precompiled code of a method
+    // resolves the types it uses (here the options delegate's) before it runs, and the PostgreSQL store's assembly (and
+    // Npgsql's, once its types are touched) cost a protocol call that uses the JSON store for nothing.
+    private static IServiceCollection AddJson(IServiceCollection services, IConfigurationSection section, HostFactoryPaths paths) =>
+        services.AddJsonFileStorage(options =>
+        {
+            section.Bind(options);
+            // HF_PROVIDER_WORKDIR is already part of paths.WorkDirectory; a relative data directory lives in it.
+            options.ProviderWorkDirectory = null;
+            options.DataDirectory = Path.GetFullPath(Path.Combine(paths.WorkDirectory, options.DataDirectory ?? "data"));
+        });
+
+    private static IServiceCollection AddPostgres(IServiceCollection services, IConfigurationSection section) =>
+        services.AddPostgresStorage(options =>
+        {
+            section.Bind(options);
+            options.SettingsPath = Section;
+        });
 }

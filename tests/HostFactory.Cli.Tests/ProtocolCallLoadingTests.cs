@@ -28,6 +28,17 @@ public sealed class ProtocolCallLoadingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ScriptCall_WhenTheJsonStoreIsConfigured_LoadsNeitherThePostgresStoreNorNpgsql()
+    {
+        // The quick-start configuration uses the JSON store; the PostgreSQL store is loaded only when configured.
+        var loaded = await LoadedByAScriptCallAsync();
+
+        loaded.Should().Contain("HostFactory.Storage.Json");
+        loaded.Should().NotContain("HostFactory.Storage.Postgres");
+        loaded.Should().NotContain(name => name.StartsWith("Npgsql", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task OperatorVerb_WhenRun_LoadsTheCommandLineParser()
     {
         // The other side of the test above: the hook does see System.CommandLine when a command tree is built.
