@@ -41,12 +41,19 @@ public static class HostFactoryConfiguration
     /// <summary>
     /// Whether <paramref name="exception"/> is the configuration binder refusing a value it cannot convert to its
     /// setting's type (<c>"interval": "abc"</c>, <c>"enabled": "maybe"</c>): an <see cref="InvalidOperationException"/>
-    /// thrown by Microsoft.Extensions.Configuration.Binder, whose message names the setting, the value and the type. It
-    /// surfaces when the options are first read, so a host treats it as a refused configuration, like an
+    /// thrown by Microsoft.Extensions.Configuration.Binder, or by the binding code its source generator wrote into the
+    /// calling assembly (HostFactory.Hosting binds that way), whose message names the setting, the value and the type.
+    /// It surfaces when the options are first read, so a host treats it as a refused configuration, like an
     /// <c>OptionsValidationException</c>, and not as a crash.
     /// </summary>
     /// <param name="exception">What reading the options threw.</param>
     /// <returns>True for a value the binder could not convert.</returns>
     public static bool IsUnconvertibleValue(Exception exception) =>
-        exception is InvalidOperationException { Source: "Microsoft.Extensions.Configuration.Binder" };
+        exception is InvalidOperationException invalid
+        && (invalid.Source == BinderAssembly || invalid.TargetSite?.DeclaringType?.Namespace == GeneratedBinderNamespace);
+
+    private const string BinderAssembly = "Microsoft.Extensions.Configuration.Binder";
+
+    // The namespace of the binding code the configuration binder's source generator writes (EnableConfigurationBindingGenerator).
+    private const string GeneratedBinderNamespace = "Microsoft.Extensions.Configuration.Binder.SourceGeneration";
 }

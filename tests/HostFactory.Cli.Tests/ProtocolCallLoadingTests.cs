@@ -39,6 +39,23 @@ public sealed class ProtocolCallLoadingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StatusCall_WhenRunInItsOwnProcess_BindsTheOptionsWithoutTheReflectionBinder()
+    {
+        // The application and storage options are bound by code the configuration binder's source generator wrote
+        // (HostFactory.Hosting.csproj); binding by reflection converted each value with a TypeConverter. A status call
+        // about an unknown request loads no provider, whose settings are bound by type at run time.
+        var input = Path.Combine(_installation.Root, "status-input.json");
+        await File.WriteAllTextAsync(input, """{"requests": [{"requestId": "req-00000000-0000-0000-0000-000000000000"}]}""");
+
+        var (result, loaded) = await LoadedAssemblies.RunAsync(_installation.Root, _installation.Environment, e => CliProcess.RunAsync(e, "getRequestStatus", "-f", input));
+
+        result.ExitCode.Should().Be(0, result.ToString());
+        Json.Parse(result.StandardOutput).GetProperty("requests")[0].GetProperty("status").GetString().Should().Be("complete_with_error");
+        loaded.Should().Contain("HostFactory.Storage.Json");
+        loaded.Should().NotContain("System.ComponentModel.TypeConverter");
+    }
+
+    [Fact]
     public async Task OperatorVerb_WhenRun_LoadsTheCommandLineParser()
     {
         // The other side of the test above: the hook does see System.CommandLine when a command tree is built.
