@@ -44,15 +44,21 @@ public sealed class ProtocolCallLoadingTests : IAsyncLifetime
         // The application and storage options are bound by code the configuration binder's source generator wrote
         // (HostFactory.Hosting.csproj); binding by reflection converted each value with a TypeConverter. A status call
         // about an unknown request loads no provider, whose settings are bound by type at run time.
-        var input = Path.Combine(_installation.Root, "status-input.json");
-        await File.WriteAllTextAsync(input, """{"requests": [{"requestId": "req-00000000-0000-0000-0000-000000000000"}]}""");
+        var loaded = await LoadedByAStatusCallAsync();
 
-        var (result, loaded) = await LoadedAssemblies.RunAsync(_installation.Root, _installation.Environment, e => CliProcess.RunAsync(e, "getRequestStatus", "-f", input));
-
-        result.ExitCode.Should().Be(0, result.ToString());
-        Json.Parse(result.StandardOutput).GetProperty("requests")[0].GetProperty("status").GetString().Should().Be("complete_with_error");
         loaded.Should().Contain("HostFactory.Storage.Json");
         loaded.Should().NotContain("System.ComponentModel.TypeConverter");
+    }
+
+    [Fact]
+    public async Task StatusCall_WhenRunInItsOwnProcess_LeavesTheContainerUncompiled()
+    {
+        // A status call resolves the query bus twice; the container's compiling engine would then compile its resolver
+        // with Reflection.Emit on a thread-pool thread. A call in its own process switches that engine off.
+        var loaded = await LoadedByAStatusCallAsync();
+
+        loaded.Should().Contain("Microsoft.Extensions.DependencyInjection");
+        loaded.Should().NotContain(name => name.StartsWith("System.Reflection.Emit", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -63,6 +69,19 @@ public sealed class ProtocolCallLoadingTests : IAsyncLifetime
 
         result.ExitCode.Should().Be(0, result.ToString());
         loaded.Should().Contain("System.CommandLine");
+    }
+
+    /// <summary>The assemblies a status call about an unknown request loads: it reads the store and loads no provider.</summary>
+    private async Task<string[]> LoadedByAStatusCallAsync()
+    {
+        var input = Path.Combine(_installation.Root, "status-input.json");
+        await File.WriteAllTextAsync(input, """{"requests": [{"requestId": "req-00000000-0000-0000-0000-000000000000"}]}""");
+
+        var (result, loaded) = await LoadedAssemblies.RunAsync(_installation.Root, _installation.Environment, e => CliProcess.RunAsync(e, "getRequestStatus", "-f", input));
+
+        result.ExitCode.Should().Be(0, result.ToString());
+        Json.Parse(result.StandardOutput).GetProperty("requests")[0].GetProperty("status").GetString().Should().Be("complete_with_error");
+        return loaded;
     }
 
     private async Task<string[]> LoadedByAScriptCallAsync()

@@ -14,6 +14,9 @@ namespace HostFactory.Cli.Resident;
 /// </summary>
 internal static class ResidentRouting
 {
+    /// <summary>The AppContext switch of Microsoft.Extensions.DependencyInjection that keeps its container from compiling resolvers.</summary>
+    public const string DisableDynamicEngineSwitch = "Microsoft.Extensions.DependencyInjection.DisableDynamicEngine";
+
     /// <summary>Runs <paramref name="verb"/> on <paramref name="input"/>; returns the exit code.</summary>
     public static async Task<int> RunScriptCallAsync(CliConsole console, string verb, ProtocolInputSource input, string? configPath)
     {
@@ -46,6 +49,12 @@ internal static class ResidentRouting
             }
         }
 
+        // This process answers one call and exits. The container's default engine compiles a service's resolver with
+        // Reflection.Emit on a thread-pool thread once the service is resolved twice (the buses are): work this process
+        // never uses, which loaded Reflection.Emit and started thread-pool threads on every call (docs/benchmarks.md, the
+        // cold path of issue 18). Resolving by reflection alone is what the engine does before compiling anyway. The
+        // resident process and the server, which serve many calls, keep the compiling engine.
+        AppContext.SetSwitch(DisableDynamicEngineSwitch, true);
         VerbRun run;
         try
         {
