@@ -7,13 +7,30 @@ namespace HostFactory.Cqrs;
 /// What wakes the built-in behaviours: tracing or metrics listeners on <see cref="CqrsDiagnostics"/>, and Debug on the
 /// bus's log category. Read on every call, so a listener attached or a level changed takes effect from the next one.
 /// </summary>
+/// <remarks>
+/// The dispatch reads the diagnostics part inline and asks the logger, an interface call, out of line (the invokers'
+/// <c>InvokeOutOfLineAsync</c>): a call in the middle of the dispatch method makes the JIT keep the dispatch's
+/// arguments in callee-saved registers, pushed and popped on every call whether or not the logger is asked.
+/// </remarks>
 internal readonly struct Listeners(bool watchesDiagnostics, ILogger? logger)
 {
     public bool AnyListening
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => (watchesDiagnostics && CqrsDiagnostics.IsListening) || (logger is not null && logger.IsEnabled(LogLevel.Debug));
+        get => DiagnosticsListening || LoggerListening;
     }
+
+    /// <summary>True when a tracing or metrics listener wants the bus's dispatches.</summary>
+    public bool DiagnosticsListening
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => watchesDiagnostics && CqrsDiagnostics.IsListening;
+    }
+
+    /// <summary>The logger whose Debug level wakes a behaviour; null when none can.</summary>
+    public ILogger? Logger => logger;
+
+    private bool LoggerListening => logger is not null && logger.IsEnabled(LogLevel.Debug);
 }
 
 /// <summary>
@@ -30,10 +47,13 @@ internal sealed class DirectRoute<TDelegate>(TDelegate handle, Listeners listene
 {
     public TDelegate Handle { get; } = handle;
 
-    public bool IsOpen
+    public Listeners Listeners { get; } = listeners;
+
+    /// <summary>True when the call can go straight to the handler without asking anything out of line: no logger to ask, no tracing or metrics listener.</summary>
+    public bool IsQuiet
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => !listeners.AnyListening;
+        get => Listeners.Logger is null && !Listeners.DiagnosticsListening;
     }
 }
 

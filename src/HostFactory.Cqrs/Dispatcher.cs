@@ -10,8 +10,8 @@ internal sealed class Dispatcher
 {
     private readonly CqrsRegistry _registry;
     private readonly TypeMap<VoidCommandInvoker> _commands;
-    private readonly TypeMap<object> _commandsWithResult;
-    private readonly TypeMap<object> _queries;
+    private readonly TypeMap<ResultRoute> _commandsWithResult;
+    private readonly TypeMap<ResultRoute> _queries;
     private readonly TypeMap<EventInvoker> _events;
 
     public Dispatcher(CqrsRegistry registry, IServiceProvider root)
@@ -22,10 +22,10 @@ internal sealed class Dispatcher
             (VoidCommandInvoker)Create(typeof(VoidCommandInvoker<>), [r.MessageType], r, registry, root))));
         _commandsWithResult = new(registry.CommandsWithResult.Values.Select(r => KeyValuePair.Create(
             r.MessageType,
-            Create(typeof(CommandInvoker<,>), [r.MessageType, r.ResultType], r, registry, root))));
+            (ResultRoute)Create(typeof(CommandInvoker<,>), [r.MessageType, r.ResultType], r, registry, root))));
         _queries = new(registry.Queries.Values.Select(r => KeyValuePair.Create(
             r.MessageType,
-            Create(typeof(QueryInvoker<,>), [r.MessageType, r.ResultType], r, registry, root))));
+            (ResultRoute)Create(typeof(QueryInvoker<,>), [r.MessageType, r.ResultType], r, registry, root))));
         _events = new(registry.Events.Select(e => KeyValuePair.Create(
             e.Key,
             (EventInvoker)Activator.CreateInstance(typeof(EventInvoker<>).MakeGenericType(e.Key), e.Value, root, registry.Options.EventPublishStrategy)!)));
@@ -44,30 +44,41 @@ internal sealed class Dispatcher
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ResultInvoker<TResult> CommandWithResult<TResult>(ICommand<TResult> command) => Typed<TResult>(_commandsWithResult, command);
+    public ValueTask<TResult> CommandWithResultAsync<TResult>(ICommand<TResult> command, IServiceProvider services, CancellationToken cancellationToken) =>
+        InvokeAsync<TResult>(_commandsWithResult, command, services, cancellationToken);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ResultInvoker<TResult> Query<TResult>(IQuery<TResult> query) => Typed<TResult>(_queries, query);
+    public ValueTask<TResult> QueryAsync<TResult>(IQuery<TResult> query, IServiceProvider services, CancellationToken cancellationToken) =>
+        InvokeAsync<TResult>(_queries, query, services, cancellationToken);
 
     /// <summary>The event's invoker, or null when it has no handler (which is allowed).</summary>
     public EventInvoker? Event(IEvent @event) => _events.Find(@event);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ResultInvoker<TResult> Typed<TResult>(TypeMap<object> invokers, object message)
+    private ValueTask<TResult> InvokeAsync<TResult>(TypeMap<ResultRoute> invokers, object message, IServiceProvider services, CancellationToken cancellationToken)
     {
         var invoker = invokers.Find(message);
+        if (invoker is not null && invoker.ResultType == typeof(TResult))
+        {
+            // The result type matched: the invoker is a ResultInvoker<TResult>.
+            return Unsafe.As<ResultInvoker<TResult>>(invoker).InvokeAsync(message, services, cancellationToken);
+        }
+
+        return NotFoundOrWrongResult<TResult>(invoker, message);
+    }
+
+    // Throws, and is reached by a tail call: a call after which the dispatch still needed a value would make every
+    // dispatch save and restore callee-saved registers.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ValueTask<TResult> NotFoundOrWrongResult<TResult>(ResultRoute? invoker, object message)
+    {
         if (invoker is null)
         {
             ThrowHelper.HandlerNotFound(message.GetType(), _registry.Assemblies);
         }
 
-        if (invoker is not ResultInvoker<TResult> typed)
-        {
-            ThrowHelper.WrongResultType(message.GetType(), typeof(TResult), invoker.GetType().GetGenericArguments()[^1]);
-            return null;
-        }
-
-        return typed;
+        ThrowHelper.WrongResultType(message.GetType(), typeof(TResult), invoker.ResultType);
+        return default;
     }
 
     private static object Create(Type openInvoker, Type[] arguments, HandlerRegistration registration, CqrsRegistry registry, IServiceProvider root) =>
@@ -86,7 +97,7 @@ internal sealed class CommandBus(Dispatcher dispatcher, IServiceProvider service
     public ValueTask<TResult> ExecuteAsync<TResult>(ICommand<TResult> command, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
-        return dispatcher.CommandWithResult(command).InvokeAsync(command, services, cancellationToken);
+        return dispatcher.CommandWithResultAsync(command, services, cancellationToken);
     }
 }
 
@@ -96,7 +107,7 @@ internal sealed class QueryBus(Dispatcher dispatcher, IServiceProvider services)
     public ValueTask<TResult> ExecuteAsync<TResult>(IQuery<TResult> query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return dispatcher.Query(query).InvokeAsync(query, services, cancellationToken);
+        return dispatcher.QueryAsync(query, services, cancellationToken);
     }
 }
 

@@ -11,13 +11,22 @@ internal abstract class VoidCommandInvoker
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ValueTask InvokeAsync(ICommand command, IServiceProvider services, CancellationToken cancellationToken)
     {
-        if (_direct is { IsOpen: true } direct)
+        if (_direct is { IsQuiet: true } direct)
         {
             return direct.Handle(command, cancellationToken);
         }
 
-        return DispatchAsync(command, services, cancellationToken);
+        return InvokeOutOfLineAsync(command, services, cancellationToken);
     }
+
+    /// <summary>
+    /// The direct route when a logger must be asked first, else the pipeline. Out of line and reached by a tail call:
+    /// a call after which <see cref="InvokeAsync"/> still needed its arguments would make every dispatch save and
+    /// restore callee-saved registers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ValueTask InvokeOutOfLineAsync(ICommand command, IServiceProvider services, CancellationToken cancellationToken) =>
+        _direct is { } direct && !direct.Listeners.AnyListening ? direct.Handle(command, cancellationToken) : DispatchAsync(command, services, cancellationToken);
 
     protected bool HasDirectRoute => _direct is not null;
 
@@ -26,8 +35,19 @@ internal abstract class VoidCommandInvoker
     protected void OpenDirectRoute(Func<object, CancellationToken, ValueTask> handle, Listeners listeners) => _direct = new(handle, listeners);
 }
 
+/// <summary>What the dispatcher's map holds for a message with a result: the invoker, with the result type it answers.</summary>
+/// <remarks>
+/// The dispatcher checks <see cref="ResultType"/> against the caller's result type and reinterprets: a cast to
+/// <see cref="ResultInvoker{TResult}"/> has a slow path through the runtime's cast helper, a call after which the
+/// dispatch still needs its arguments, so the JIT keeps them in callee-saved registers on every call.
+/// </remarks>
+internal abstract class ResultRoute(Type resultType)
+{
+    public Type ResultType { get; } = resultType;
+}
+
 /// <summary>Dispatches commands with a result, or queries, of one runtime type.</summary>
-internal abstract class ResultInvoker<TResult>
+internal abstract class ResultInvoker<TResult>() : ResultRoute(typeof(TResult))
 {
     private DirectRoute<MessageHandlerDelegate<object, TResult>>? _direct;
 
@@ -35,13 +55,22 @@ internal abstract class ResultInvoker<TResult>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ValueTask<TResult> InvokeAsync(object message, IServiceProvider services, CancellationToken cancellationToken)
     {
-        if (_direct is { IsOpen: true } direct)
+        if (_direct is { IsQuiet: true } direct)
         {
             return direct.Handle(message, cancellationToken);
         }
 
-        return DispatchAsync(message, services, cancellationToken);
+        return InvokeOutOfLineAsync(message, services, cancellationToken);
     }
+
+    /// <summary>
+    /// The direct route when a logger must be asked first, else the pipeline. Out of line and reached by a tail call:
+    /// a call after which <see cref="InvokeAsync"/> still needed its arguments would make every dispatch save and
+    /// restore callee-saved registers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ValueTask<TResult> InvokeOutOfLineAsync(object message, IServiceProvider services, CancellationToken cancellationToken) =>
+        _direct is { } direct && !direct.Listeners.AnyListening ? direct.Handle(message, cancellationToken) : DispatchAsync(message, services, cancellationToken);
 
     protected bool HasDirectRoute => _direct is not null;
 

@@ -1,5 +1,6 @@
 using HostFactory.Cqrs.Tests.Fixtures.Dispatch;
 using HostFactory.Cqrs.Tests.Fixtures.Substitution;
+using HostFactory.Cqrs.Tests.Fixtures.TwoResults;
 using HostFactory.Cqrs.Tests.Fixtures.Unhandled;
 using HostFactory.Cqrs.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -50,6 +51,27 @@ public sealed class QueryBusTests
         thrown.Which.MessageType.Should().Be<UnhandledQuery>();
         thrown.Which.ScannedAssemblies.Should().Equal(TestServices.TestAssembly);
         thrown.Which.Message.Should().Contain(typeof(UnhandledQuery).FullName).And.Contain(TestServices.TestAssembly.GetName().Name);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_WhenQueryIsSentForAResultItsHandlerDoesNotAnswer_ThrowsNamingBothResults()
+    {
+        await using var provider = TestServices.For(typeof(CountQuery)).BuildStrict();
+        await using var scope = provider.CreateAsyncScope();
+        var bus = scope.ServiceProvider.GetRequiredService<IQueryBus>();
+        var query = new CountQuery(3);
+
+        // Once before and once after the first dispatch opened the singleton handler's direct route.
+        var before = await bus.Awaiting(b => b.ExecuteAsync<long>(query).AsTask()).Should().ThrowExactlyAsync<InvalidOperationException>();
+        var answer = await bus.ExecuteAsync<int>(query);
+        var after = await bus.Awaiting(b => b.ExecuteAsync<long>(query).AsTask()).Should().ThrowExactlyAsync<InvalidOperationException>();
+
+        answer.Should().Be(3);
+        foreach (var thrown in new[] { before.Which, after.Which })
+        {
+            thrown.Message.Should().Be(
+                $"{typeof(CountQuery).FullName} was dispatched expecting a result of System.Int64, but its handler returns System.Int32.");
+        }
     }
 
     [Fact]
