@@ -25,8 +25,15 @@ internal abstract class VoidCommandInvoker
     /// restore callee-saved registers.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private ValueTask InvokeOutOfLineAsync(ICommand command, IServiceProvider services, CancellationToken cancellationToken) =>
-        _direct is { } direct && !direct.Listeners.AnyListening ? direct.Handle(command, cancellationToken) : DispatchAsync(command, services, cancellationToken);
+    private ValueTask InvokeOutOfLineAsync(ICommand command, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        if (_direct is { } direct && !direct.Listeners.AnyListening)
+        {
+            return direct.Handle(command, cancellationToken);
+        }
+
+        return DispatchAsync(command, services, cancellationToken);
+    }
 
     protected bool HasDirectRoute => _direct is not null;
 
@@ -69,8 +76,15 @@ internal abstract class ResultInvoker<TResult>() : ResultRoute(typeof(TResult))
     /// restore callee-saved registers.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private ValueTask<TResult> InvokeOutOfLineAsync(object message, IServiceProvider services, CancellationToken cancellationToken) =>
-        _direct is { } direct && !direct.Listeners.AnyListening ? direct.Handle(message, cancellationToken) : DispatchAsync(message, services, cancellationToken);
+    private ValueTask<TResult> InvokeOutOfLineAsync(object message, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        if (_direct is { } direct && !direct.Listeners.AnyListening)
+        {
+            return direct.Handle(message, cancellationToken);
+        }
+
+        return DispatchAsync(message, services, cancellationToken);
+    }
 
     protected bool HasDirectRoute => _direct is not null;
 
