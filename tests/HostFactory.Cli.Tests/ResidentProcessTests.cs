@@ -159,10 +159,7 @@ public sealed class ResidentProcessTests
     {
         // A provider that takes its time, so the resident process can be killed while it is inside the call.
         const string slow = """{ "name": "slow", "type": "exec", "timeoutSeconds": 60, "retries": 0, "settings": { "program": "/bin/sh", "arguments": ["-c", "sleep 5"] } }""";
-        var templates = HostFactoryInstallation.StandardTemplates.Append("""
-            { "templateId": "e2e-slow", "maxNumber": 4, "providerName": "slow",
-              "attributes": { "type": ["String", "X86_64"], "ncpus": ["Numeric", "1"], "ncores": ["Numeric", "1"], "nram": ["Numeric", "1024"] } }
-            """);
+        var templates = HostFactoryInstallation.StandardTemplates.Append(HostFactoryInstallation.ProviderTemplate("e2e-slow", 4, "slow"));
         await using var hf = await HostFactoryInstallation.CreateAsync(templates, resident: true, extraProviders: slow);
         await hf.AnswerAsync("getAvailableTemplates", Templates);
         var resident = await hf.WaitForResidentAsync();

@@ -59,10 +59,7 @@ public sealed class ResidentVerbTests
             var plugin = Path.Combine(pluginDirectory, "HostFactory.Providers.Exec.dll");
             File.Copy(Path.Combine(CliProcess.InstallationDirectory, "providers", "HostFactory.Providers.Exec.dll"), plugin);
             var mine = $$"""{ "name": "mine", "type": "exec", "assembly": "{{plugin}}", "retries": 0, "settings": { "program": "/bin/true" } }""";
-            var templates = HostFactoryInstallation.StandardTemplates.Append("""
-                { "templateId": "e2e-mine", "maxNumber": 1, "providerName": "mine",
-                  "attributes": { "type": ["String", "X86_64"], "ncpus": ["Numeric", "1"], "ncores": ["Numeric", "1"], "nram": ["Numeric", "1024"] } }
-                """);
+            var templates = HostFactoryInstallation.StandardTemplates.Append(HostFactoryInstallation.ProviderTemplate("e2e-mine", 1, "mine"));
             await using var hf = await HostFactoryInstallation.CreateAsync(templates, resident: true, extraProviders: mine);
             await hf.AnswerAsync("getAvailableTemplates", "{}");
             var resident = await hf.WaitForResidentAsync();
@@ -114,10 +111,7 @@ public sealed class ResidentVerbTests
         // A provider that takes its time, so the stop arrives while the call is inside it; it then answers nothing, so the
         // call ends with the provider's failure (exit code 4) once it has run to its end.
         const string slow = """{ "name": "slow", "type": "exec", "timeoutSeconds": 60, "retries": 0, "settings": { "program": "/bin/sh", "arguments": ["-c", "sleep 3"] } }""";
-        var templates = HostFactoryInstallation.StandardTemplates.Append("""
-            { "templateId": "e2e-slow", "maxNumber": 4, "providerName": "slow",
-              "attributes": { "type": ["String", "X86_64"], "ncpus": ["Numeric", "1"], "ncores": ["Numeric", "1"], "nram": ["Numeric", "1024"] } }
-            """);
+        var templates = HostFactoryInstallation.StandardTemplates.Append(HostFactoryInstallation.ProviderTemplate("e2e-slow", 4, "slow"));
         await using var hf = await HostFactoryInstallation.CreateAsync(templates, resident: true, extraProviders: slow);
         await hf.AnswerAsync("getAvailableTemplates", "{}");
         var resident = await hf.WaitForResidentAsync();

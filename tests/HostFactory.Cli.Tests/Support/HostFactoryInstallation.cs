@@ -71,6 +71,13 @@ public sealed class HostFactoryInstallation : IAsyncDisposable
     /// <summary>The log file every call appends to.</summary>
     public string LogFile => Path.Combine(LogDirectory, "hostfactory.log");
 
+    /// <summary>A templates-file entry for another provider instance, one whose templates need no fields of its own (an exec provider).</summary>
+    public static string ProviderTemplate(string id, int maxNumber, string providerName) =>
+        $$"""
+        { "templateId": "{{id}}", "maxNumber": {{maxNumber.ToString(CultureInfo.InvariantCulture)}}, "providerName": "{{providerName}}",
+          "attributes": { "type": ["String", "X86_64"], "ncpus": ["Numeric", "1"], "ncores": ["Numeric", "1"], "nram": ["Numeric", "1024"] } }
+        """;
+
     /// <summary>A templates-file entry for the local-process provider.</summary>
     public static string Template(string id, int maxNumber, string command = MachineCommand, string? extra = null) =>
         $$"""
