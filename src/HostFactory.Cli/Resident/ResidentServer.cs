@@ -39,8 +39,7 @@ internal sealed class ResidentServer
     private long _lastActivity = Environment.TickCount64;
     private long _served;
     private int _inProgress;
-    private string _stopReason = "idle";
-    private bool _stopRequested;
+    private string? _stopReason;
 
     private ResidentServer(HostFactoryContainer container, ResidentEndpoint endpoint, HostFactoryPaths paths, LoadedPlugins plugins)
     {
@@ -172,16 +171,15 @@ internal sealed class ResidentServer
         listener.Listen(128);
         File.Move(_endpoint.BindPath, _endpoint.SocketPath, overwrite: true);
 
-        var stopping = _stopping;
         CliLog.ResidentStarted(_container.Logger, Environment.ProcessId, _endpoint.SocketPath, _container.Resident.IdleTimeout.TotalSeconds);
         var watch = WatchAsync();
 
-        while (!stopping.IsCancellationRequested)
+        while (!_stopping.IsCancellationRequested)
         {
             Socket connection;
             try
             {
-                connection = await listener.AcceptAsync(stopping.Token);
+                connection = await listener.AcceptAsync(_stopping.Token);
             }
             catch (OperationCanceledException)
             {
@@ -204,7 +202,7 @@ internal sealed class ResidentServer
         }
 
         await Task.WhenAll(running);
-        CliLog.ResidentStopped(_container.Logger, Environment.ProcessId, _stopReason, Interlocked.Read(ref _served));
+        CliLog.ResidentStopped(_container.Logger, Environment.ProcessId, _stopReason!, Interlocked.Read(ref _served));
         return ExitCodes.Success;
     }
 
@@ -219,12 +217,11 @@ internal sealed class ResidentServer
     {
         lock (_gate)
         {
-            if (_stopRequested)
+            if (_stopReason is not null)
             {
                 return;
             }
 
-            _stopRequested = true;
             _stopReason = reason;
         }
 
