@@ -74,25 +74,27 @@ public sealed class ProtocolCallLoadingTests : IAsyncLifetime
     /// <summary>The assemblies a status call about an unknown request loads: it reads the store and loads no provider.</summary>
     private async Task<string[]> LoadedByAStatusCallAsync()
     {
-        var input = Path.Combine(_installation.Root, "status-input.json");
-        await File.WriteAllTextAsync(input, """{"requests": [{"requestId": "req-00000000-0000-0000-0000-000000000000"}]}""");
-
-        var (result, loaded) = await LoadedAssemblies.RunAsync(_installation.Root, _installation.Environment, e => CliProcess.RunAsync(e, "getRequestStatus", "-f", input));
-
-        result.ExitCode.Should().Be(0, result.ToString());
+        var (result, loaded) = await RunScriptCallAsync("getRequestStatus", """{"requests": [{"requestId": "req-00000000-0000-0000-0000-000000000000"}]}""");
         Json.Parse(result.StandardOutput).GetProperty("requests")[0].GetProperty("status").GetString().Should().Be("complete_with_error");
         return loaded;
     }
 
     private async Task<string[]> LoadedByAScriptCallAsync()
     {
-        var input = Path.Combine(_installation.Root, "templates-input.json");
-        await File.WriteAllTextAsync(input, "{}");
-
-        var (result, loaded) = await LoadedAssemblies.RunAsync(_installation.Root, _installation.Environment, e => CliProcess.RunAsync(e, "getAvailableTemplates", "-f", input));
-
-        result.ExitCode.Should().Be(0, result.ToString());
+        var (result, loaded) = await RunScriptCallAsync("getAvailableTemplates", "{}");
         Json.Parse(result.StandardOutput).GetProperty("templates").GetArrayLength().Should().BeGreaterThan(0);
         return loaded;
+    }
+
+    /// <summary>Runs <c>VERB -f FILE</c> under the listing hook; asserts it succeeded.</summary>
+    private async Task<(CliResult Result, string[] Loaded)> RunScriptCallAsync(string verb, string input)
+    {
+        var file = Path.Combine(_installation.Root, $"{verb}-input.json");
+        await File.WriteAllTextAsync(file, input);
+
+        var (result, loaded) = await LoadedAssemblies.RunAsync(_installation.Root, _installation.Environment, e => CliProcess.RunAsync(e, verb, "-f", file));
+
+        result.ExitCode.Should().Be(0, result.ToString());
+        return (result, loaded);
     }
 }
