@@ -311,29 +311,7 @@ public sealed class HostFactoryInstallation : IAsyncDisposable
         // behind, one set per test. SIGKILL only for one that outlives the deadline.
         foreach (var pid in LiveResidentProcesses())
         {
-            try
-            {
-                using var process = System.Diagnostics.Process.GetProcessById(pid);
-                using (var term = System.Diagnostics.Process.Start("kill", ["-TERM", pid.ToString(CultureInfo.InvariantCulture)]))
-                {
-                    await term.WaitForExitAsync();
-                }
-
-                using var deadline = new CancellationTokenSource(ResidentStopDeadline);
-                try
-                {
-                    await process.WaitForExitAsync(deadline.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    process.Kill();
-                    await process.WaitForExitAsync();
-                }
-            }
-            catch (Exception exception) when (exception is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
-            {
-                // Exited in between.
-            }
+            await TerminateAsync(pid);
         }
 
         foreach (var pid in LiveMachineProcesses())
@@ -350,6 +328,13 @@ public sealed class HostFactoryInstallation : IAsyncDisposable
             }
         }
 
+        // What a call forked and is not yet known by a pid file: a resident process still starting when the test ended
+        // would otherwise go on, and recreate the log directory after the installation is deleted.
+        foreach (var pid in ProcessesStartedByCalls())
+        {
+            await TerminateAsync(pid);
+        }
+
         try
         {
             Directory.Delete(Root, recursive: true);
@@ -357,6 +342,34 @@ public sealed class HostFactoryInstallation : IAsyncDisposable
         catch (IOException)
         {
             // A machine's last output may still be flushing; the temp directory is cleaned by the OS later.
+        }
+    }
+
+    /// <summary>SIGTERM, then SIGKILL if it still runs after <see cref="ResidentStopDeadline"/>; nothing if it has already ended.</summary>
+    private static async Task TerminateAsync(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            using (var term = System.Diagnostics.Process.Start("kill", ["-TERM", pid.ToString(CultureInfo.InvariantCulture)]))
+            {
+                await term.WaitForExitAsync();
+            }
+
+            using var deadline = new CancellationTokenSource(ResidentStopDeadline);
+            try
+            {
+                await process.WaitForExitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill();
+                await process.WaitForExitAsync();
+            }
+        }
+        catch (Exception exception) when (exception is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // Exited in between.
         }
     }
 
