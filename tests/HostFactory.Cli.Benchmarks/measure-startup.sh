@@ -5,7 +5,9 @@
 # program. Measured twice: as Host Factory runs it (the resident process, started by the preparing calls, serves the
 # call; target: <= 2x the Native AOT hello world), and with HOSTFACTORY_RESIDENT=0 (the call runs in its own process:
 # what the first call, or a call with the resident process switched off, costs; target: <= 2x the hello world published
-# as hostfactory is). The Native AOT publishes need a C toolchain and zlib (docs/host-factory.md).
+# as hostfactory is). A third baseline, SameLibraries, is the libraries hostfactory is built on doing the same kind of
+# work with no Host Factory code (input parsed, configuration loaded, a container with logging and options, the request
+# and machine documents read, the answer written): what those libraries alone cost a one-call process. The Native AOT publishes need a C toolchain and zlib (docs/host-factory.md).
 #
 #   tests/HostFactory.Cli.Benchmarks/measure-startup.sh [RUNS]
 #
@@ -15,7 +17,9 @@
 #   ISA=x86-64-v3             also let crossgen2 assume that instruction set (both apps); the image is then only used
 #                             on CPUs that have it (unset by default: portable)
 #   OUT=DIR                   where to publish and keep the state (default: a new temp directory)
-# Uses hyperfine when installed (apt-get install hyperfine), else a loop timed with date +%s%N.
+#   PUBLISH=0                 time the programs an earlier run published into OUT again, without publishing
+# Every row is timed in each of RUNS rounds (after 3 warm-up rounds), the rows in an order that rotates from round to
+# round; the ratios are medians of per-round ratios.
 set -euo pipefail
 
 runs=${1:-20}
@@ -37,16 +41,20 @@ if [ -n "${ISA:-}" ]; then
   flags+=("-p:PublishReadyToRunCrossgen2ExtraArgs=--instruction-set:$ISA")
 fi
 
-echo "Publishing ($mode${ISA:+, $ISA}) into $out ..."
-# ReadyToRun output is cached in obj/ and not redone when only the mode changes: a composite build's rewritten
-# assemblies would then be published framework-dependent, and the runtime aborts on them. Start clean.
-rm -rf "$repo/src/HostFactory.Cli/obj/Release/net10.0/$rid" "$repo/tests/HostFactory.Cli.Benchmarks/HelloWorld/obj/Release/net10.0/$rid"
-dotnet publish "$repo/src/HostFactory.Cli" "${flags[@]}" -o "$out/hostfactory" >/dev/null
-dotnet publish "$repo/tests/HostFactory.Cli.Benchmarks/HelloWorld" "${flags[@]}" -o "$out/hello" >/dev/null
-# The same hello world, Native AOT (its own intermediate folder: the ReadyToRun one above is not reused).
-rm -rf "$repo/tests/HostFactory.Cli.Benchmarks/HelloWorld/obj/Release/net10.0/$rid"
-dotnet publish "$repo/tests/HostFactory.Cli.Benchmarks/HelloWorld" -c Release -r "$rid" -p:PublishAot=true -nologo -v quiet -o "$out/hello-aot" >/dev/null
-rm -rf "$repo/tests/HostFactory.Cli.Benchmarks/HelloWorld/obj/Release/net10.0/$rid"
+if [ "${PUBLISH:-1}" != 0 ]; then
+  echo "Publishing ($mode${ISA:+, $ISA}) into $out ..."
+  # ReadyToRun output is cached in obj/ and not redone when only the mode changes: a composite build's rewritten
+  # assemblies would then be published framework-dependent, and the runtime aborts on them. Start clean.
+  rm -rf "$repo/src/HostFactory.Cli/obj/Release/net10.0/$rid" "$repo/tests/HostFactory.Cli.Benchmarks/HelloWorld/obj/Release/net10.0/$rid" \
+    "$repo/tests/HostFactory.Cli.Benchmarks/SameLibraries/obj/Release/net10.0/$rid"
+  dotnet publish "$repo/src/HostFactory.Cli" "${flags[@]}" -o "$out/hostfactory" >/dev/null
+  dotnet publish "$repo/tests/HostFactory.Cli.Benchmarks/HelloWorld" "${flags[@]}" -o "$out/hello" >/dev/null
+  dotnet publish "$repo/tests/HostFactory.Cli.Benchmarks/SameLibraries" "${flags[@]}" -o "$out/same-libraries" >/dev/null
+  # The same hello world, Native AOT (its own intermediate folder: the ReadyToRun one above is not reused).
+  rm -rf "$repo/tests/HostFactory.Cli.Benchmarks/HelloWorld/obj/Release/net10.0/$rid"
+  dotnet publish "$repo/tests/HostFactory.Cli.Benchmarks/HelloWorld" -c Release -r "$rid" -p:PublishAot=true -nologo -v quiet -o "$out/hello-aot" >/dev/null
+  rm -rf "$repo/tests/HostFactory.Cli.Benchmarks/HelloWorld/obj/Release/net10.0/$rid"
+fi
 
 # A prepared work directory: three acquire requests (one machine each) and two returns, all finished, as Host Factory
 # leaves them between polls. The quick-start configuration and its local-sleeper template are used.
@@ -83,45 +91,51 @@ status_cmd="$frontend getRequestStatus -f $input"
 full_cmd="$hf getRequestStatus -f $input"
 hello_cmd="$out/hello/HelloWorld"
 aot_hello_cmd="$out/hello-aot/HelloWorld"
+same_libraries_cmd="$out/same-libraries/SameLibraries $input $out/hostfactory/config/hostfactory.json $HF_PROVIDER_WORKDIR/data"
+$same_libraries_cmd | grep -c '"requestId"' | xargs -I{} echo "SameLibraries answers: {} requests"
 
-median_ms() {
-  # Runs "$@" $runs times (after 3 warm-ups) and prints the median wall time in milliseconds.
-  if command -v hyperfine >/dev/null; then
-    hyperfine -N --warmup 3 --runs "$runs" --export-json "$out/hyperfine.json" "$*" >&2
-    grep -o '"median": [0-9.e-]*' "$out/hyperfine.json" | awk '{ printf "%.1f\n", $2 * 1000 }'
-    return
-  fi
-  local times=() start end
-  for _ in 1 2 3; do "$@" >/dev/null; done
-  for _ in $(seq "$runs"); do
-    start=$(date +%s%N); "$@" >/dev/null; end=$(date +%s%N)
-    times+=($(( (end - start) / 1000 )))
-  done
-  printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.1f\n", m / 1000 }'
-}
-tool=$(command -v hyperfine >/dev/null && echo "hyperfine -N --warmup 3 --runs $runs" || echo "date +%s%N loop, 3 warm-ups, $runs runs")
+# Rounds: each runs every row once, in an order that rotates from round to round, so a load that comes and goes during
+# the run reaches every row alike (the machine this runs on is shared). Each ratio printed is the median of the ratios
+# of two rows timed in the same round. Every row starts through env, so each pays the same extra exec.
+rows=(resident resident_full own own_full aot_hello hello same_libraries)
+declare -A cmd=(
+  [resident]="env -u HOSTFACTORY_RESIDENT $status_cmd"
+  [resident_full]="env -u HOSTFACTORY_RESIDENT $full_cmd"
+  [own]="env HOSTFACTORY_RESIDENT=0 $status_cmd"
+  [own_full]="env HOSTFACTORY_RESIDENT=0 $full_cmd"
+  [aot_hello]="env -u HOSTFACTORY_RESIDENT $aot_hello_cmd"
+  [hello]="env -u HOSTFACTORY_RESIDENT $hello_cmd"
+  [same_libraries]="env -u HOSTFACTORY_RESIDENT $same_libraries_cmd"
+)
+median() { sort -g | awk '{ a[NR] = $1 } END { printf "%.2f\n", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+median_ms() { awk '{ print $1 / 1000 }' "$out/times.$1" | median; }
+ratio() { paste "$out/times.$1" "$out/times.$2" | awk '{ print $1 / $2 }' | median; }
+tool="date +%s%N, $runs rounds after 3 warm-up rounds, rows in rotating order"
 
 # The preparing calls started the resident process; wait until it listens.
 for _ in $(seq 100); do ls "$HF_PROVIDER_WORKDIR"/resident/*.sock >/dev/null 2>&1 && break; sleep 0.1; done
-resident_ms=$(median_ms $status_cmd)
-resident_full_ms=$(median_ms $full_cmd)
-aot_hello_ms=$(median_ms $aot_hello_cmd)
-hello_ms=$(median_ms $hello_cmd)
-own_ms=$(HOSTFACTORY_RESIDENT=0 median_ms $status_cmd)
-own_full_ms=$(HOSTFACTORY_RESIDENT=0 median_ms $full_cmd)
+rm -f "$out"/times.*
+for round in $(seq -2 "$runs"); do
+  for k in "${!rows[@]}"; do
+    row=${rows[$(( (k + round + 3 * ${#rows[@]}) % ${#rows[@]} ))]}
+    start=$(date +%s%N); ${cmd[$row]} >/dev/null; end=$(date +%s%N)
+    if [ "$round" -gt 0 ]; then echo $(( (end - start) / 1000 )) >> "$out/times.$row"; fi
+  done
+done
 
 # Give the machines back so no process is left behind, then stop the resident process.
 echo "{\"machines\": [{\"name\": \"${names[2]}\"}]}" | "$hf" requestReturnMachines >/dev/null
 for pidfile in "$HF_PROVIDER_WORKDIR"/resident/*.pid; do [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true; done
 
 echo
-echo "Start-up, $mode${ISA:+ ($ISA)}, $rid, $tool, median of $runs runs:"
-printf '  %-72s %8s ms\n' "getRequestStatus (${#ids[@]} requests), resident process, front end (as the scripts call it)" "$resident_ms"
-printf '  %-72s %8s ms\n' "getRequestStatus, resident process, hostfactory itself" "$resident_full_ms"
-printf '  %-72s %8s ms\n' "getRequestStatus, own process (HOSTFACTORY_RESIDENT=0), front end" "$own_ms"
-printf '  %-72s %8s ms\n' "getRequestStatus, own process (HOSTFACTORY_RESIDENT=0), hostfactory itself" "$own_full_ms"
-printf '  %-72s %8s ms\n' "hello world, Native AOT" "$aot_hello_ms"
-printf '  %-72s %8s ms\n' "hello world, $mode ReadyToRun as hostfactory" "$hello_ms"
-awk -v w="$resident_ms" -v a="$aot_hello_ms" -v c="$own_ms" -v h="$hello_ms" 'BEGIN {
-  printf "  warm: %.2fx the Native AOT hello world (target <= 2.00)\n", w / a
-  printf "  cold: %.2fx the %s hello world (target <= 2.00)\n", c / h, "ReadyToRun" }'
+echo "Start-up, $mode${ISA:+ ($ISA)}, $rid, $tool, medians:"
+printf '  %-72s %8s ms\n' "getRequestStatus (${#ids[@]} requests), resident process, front end (as the scripts call it)" "$(median_ms resident)"
+printf '  %-72s %8s ms\n' "getRequestStatus, resident process, hostfactory itself" "$(median_ms resident_full)"
+printf '  %-72s %8s ms\n' "getRequestStatus, own process (HOSTFACTORY_RESIDENT=0), front end" "$(median_ms own)"
+printf '  %-72s %8s ms\n' "getRequestStatus, own process (HOSTFACTORY_RESIDENT=0), hostfactory itself" "$(median_ms own_full)"
+printf '  %-72s %8s ms\n' "hello world, Native AOT" "$(median_ms aot_hello)"
+printf '  %-72s %8s ms\n' "hello world, $mode ReadyToRun as hostfactory" "$(median_ms hello)"
+printf '  %-72s %8s ms\n' "SameLibraries (the libraries alone, the same kind of work), as hostfactory" "$(median_ms same_libraries)"
+echo "  warm: $(ratio resident aot_hello)x the Native AOT hello world (target <= 2.00)"
+echo "  cold: $(ratio own hello)x the ReadyToRun hello world (target <= 2.00)"
+echo "  the libraries alone: $(ratio same_libraries hello)x the ReadyToRun hello world; the cold call is $(ratio own same_libraries)x them"
