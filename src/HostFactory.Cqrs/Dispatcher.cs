@@ -17,18 +17,14 @@ internal sealed class Dispatcher
     public Dispatcher(CqrsRegistry registry, IServiceProvider root)
     {
         _registry = registry;
-        _commands = new(registry.Commands.Values.Select(r => KeyValuePair.Create(
-            r.MessageType,
-            (VoidCommandInvoker)Create(typeof(VoidCommandInvoker<>), [r.MessageType], r, registry, root))));
-        _commandsWithResult = new(registry.CommandsWithResult.Values.Select(r => KeyValuePair.Create(
-            r.MessageType,
-            (ResultRoute)Create(typeof(CommandInvoker<,>), [r.MessageType, r.ResultType], r, registry, root))));
-        _queries = new(registry.Queries.Values.Select(r => KeyValuePair.Create(
-            r.MessageType,
-            (ResultRoute)Create(typeof(QueryInvoker<,>), [r.MessageType, r.ResultType], r, registry, root))));
-        _events = new(registry.Events.Select(e => KeyValuePair.Create(
-            e.Key,
-            (EventInvoker)Activator.CreateInstance(typeof(EventInvoker<>).MakeGenericType(e.Key), e.Value, root, registry.Options.EventPublishStrategy)!)));
+        _commands = new(
+            registry.Commands.Keys,
+            type => (VoidCommandInvoker)Create(typeof(VoidCommandInvoker<>), [type], registry.Commands[type], registry, root));
+        _commandsWithResult = ResultRoutes(registry.CommandsWithResult, typeof(CommandInvoker<,>), registry, root);
+        _queries = ResultRoutes(registry.Queries, typeof(QueryInvoker<,>), registry, root);
+        _events = new(
+            registry.Events.Keys,
+            type => (EventInvoker)Activator.CreateInstance(typeof(EventInvoker<>).MakeGenericType(type), registry.Events[type], root, registry.Options.EventPublishStrategy)!);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -80,6 +76,9 @@ internal sealed class Dispatcher
         ThrowHelper.WrongResultType(message.GetType(), typeof(TResult), invoker.ResultType);
         return default;
     }
+
+    private static TypeMap<ResultRoute> ResultRoutes(Dictionary<Type, HandlerRegistration> handlers, Type openInvoker, CqrsRegistry registry, IServiceProvider root) =>
+        new(handlers.Keys, type => (ResultRoute)Create(openInvoker, [type, handlers[type].ResultType], handlers[type], registry, root));
 
     private static object Create(Type openInvoker, Type[] arguments, HandlerRegistration registration, CqrsRegistry registry, IServiceProvider root) =>
         Activator.CreateInstance(openInvoker.MakeGenericType(arguments), registration, registry, root)!;

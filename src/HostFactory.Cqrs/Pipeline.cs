@@ -18,14 +18,21 @@ internal sealed class Pipeline<TMessage, TResult>
 
     public Pipeline(IReadOnlyList<BehaviorRegistration> behaviors, IServiceProvider root)
     {
-        var applicable = behaviors
-            .Select(b => (Type: TryClose(b.OpenType), b.Lifetime))
-            .Where(b => b.Type is not null)
-            .ToArray();
-        _types = applicable.Select(b => b.Type!).ToArray();
-        _singletons = applicable
-            .Select(b => b.Lifetime == ServiceLifetime.Singleton ? (IPipelineBehavior<TMessage, TResult>)root.GetRequiredService(b.Type!) : null)
-            .ToArray();
+        // A loop rather than LINQ over (type, lifetime) tuples: generic code over a value type that ReadyToRun does not
+        // precompile, which the JIT compiled on every one-call process (docs/benchmarks.md, issue 18).
+        var types = new List<Type>(behaviors.Count);
+        var singletons = new List<IPipelineBehavior<TMessage, TResult>?>(behaviors.Count);
+        foreach (var behavior in behaviors)
+        {
+            if (TryClose(behavior.OpenType) is { } type)
+            {
+                types.Add(type);
+                singletons.Add(behavior.Lifetime == ServiceLifetime.Singleton ? (IPipelineBehavior<TMessage, TResult>)root.GetRequiredService(type) : null);
+            }
+        }
+
+        _types = types.ToArray();
+        _singletons = singletons.ToArray();
         AllSingleton = Array.TrueForAll(_singletons, s => s is not null);
         if (_types.Length == 0)
         {

@@ -66,11 +66,9 @@ internal sealed class CqrsRegistry
             return false;
         }
 
-        _behaviors.Add(behavior);
-        // A stable sort: equal orders keep registration order.
-        var sorted = _behaviors.OrderBy(b => b.Order).ToList();
-        _behaviors.Clear();
-        _behaviors.AddRange(sorted);
+        // After every behaviour of the same order: equal orders keep registration order.
+        var later = _behaviors.FindIndex(b => b.Order > behavior.Order);
+        _behaviors.Insert(later < 0 ? _behaviors.Count : later, behavior);
         return true;
     }
 

@@ -20,14 +20,20 @@ internal readonly struct TypeMap<TValue>
     private readonly Entry[] _entries;
     private readonly int _shift;
 
-    public TypeMap(IEnumerable<KeyValuePair<Type, TValue>> items)
+    /// <summary>Maps each of <paramref name="keys"/> to <paramref name="valueOf"/> of it.</summary>
+    /// <remarks>
+    /// Keys and a factory rather than a sequence of key-value pairs: LINQ over <see cref="KeyValuePair{TKey, TValue}"/>
+    /// runs generic code over a value type that ReadyToRun does not precompile, some twenty methods the JIT compiled on
+    /// every one-call process (docs/benchmarks.md, issue 18).
+    /// </remarks>
+    public TypeMap(IReadOnlyCollection<Type> keys, Func<Type, TValue> valueOf)
     {
-        var list = items.ToList();
-        var bits = Math.Max(2, BitOperations.Log2((uint)Math.Max(list.Count, 1)) + 2);
+        var bits = Math.Max(2, BitOperations.Log2((uint)Math.Max(keys.Count, 1)) + 2);
         _entries = new Entry[1 << bits];
         _shift = 64 - bits;
-        foreach (var (type, value) in list)
+        foreach (var type in keys)
         {
+            var value = valueOf(type);
             var handle = type.TypeHandle.Value;
             var index = Slot(handle);
             while (_entries[index].Key is not null)

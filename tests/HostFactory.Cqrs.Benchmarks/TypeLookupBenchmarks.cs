@@ -18,8 +18,8 @@ public class TypeLookupBenchmarks
     private readonly object _message = new ScopedPing(1);
     private readonly FrozenDictionary<Type, object> _frozenTwo = TwoTypes.ToFrozenDictionary(t => t, t => (object)t.Name);
     private readonly FrozenDictionary<Type, object> _frozenEight = EightTypes.ToFrozenDictionary(t => t, t => (object)t.Name);
-    private readonly TypeMap<object> _mapTwo = new(TwoTypes.Select(t => KeyValuePair.Create(t, (object)t.Name)));
-    private readonly TypeMap<object> _mapEight = new(EightTypes.Select(t => KeyValuePair.Create(t, (object)t.Name)));
+    private readonly TypeMap<object> _mapTwo = new(TwoTypes, t => t.Name);
+    private readonly TypeMap<object> _mapEight = new(EightTypes, t => t.Name);
 
     [Benchmark, BenchmarkCategory("Two types")]
     public object? FrozenDictionaryTwo() => _frozenTwo.GetValueOrDefault(_message.GetType());

@@ -57,6 +57,19 @@ public sealed class PipelineBehaviorTests
             "outer>", "added>", "inner>", "handler", "<inner", "<added", "<outer");
     }
 
+    [Fact]
+    public async Task ExecuteAsync_WhenTwoBehaviorsShareAnOrder_NestsThemInRegistrationOrder()
+    {
+        // A scan registers the behaviours it finds before the options' ones, so AuditBehavior (order 20) wraps the added one (order 20).
+        await using var provider = TestServices.For(typeof(AuditedCommand), o => o.AddBehavior(typeof(AddedBehavior<,>), order: 20)).BuildStrict();
+        await using var scope = provider.CreateAsyncScope();
+
+        await scope.ServiceProvider.GetRequiredService<ICommandBus>().ExecuteAsync(new AuditedCommand());
+
+        provider.GetRequiredService<Recorder>().Entries.Should().Equal(
+            "outer>", "audit>", "added>", "inner>", "handler", "<inner", "<added", "<audit", "<outer");
+    }
+
     [Theory]
     [InlineData(ServiceLifetime.Singleton)]
     [InlineData(ServiceLifetime.Scoped)]

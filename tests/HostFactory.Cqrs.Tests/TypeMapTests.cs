@@ -6,7 +6,7 @@ public sealed class TypeMapTests
     public void Find_WhenManyTypesAreMapped_ReturnsEachInstancesOwnValue()
     {
         var samples = Samples(400);
-        var map = new TypeMap<string>(samples.Select(s => KeyValuePair.Create(s.GetType(), s.GetType().FullName!)));
+        var map = new TypeMap<string>(samples.Select(s => s.GetType()).ToArray(), type => type.FullName!);
 
         samples.Should().AllSatisfy(sample => map.Find(sample).Should().Be(sample.GetType().FullName));
     }
@@ -17,7 +17,7 @@ public sealed class TypeMapTests
         var samples = Samples(400);
         var mapped = samples.Where((_, i) => i % 2 == 0).ToArray();
         var unmapped = samples.Where((_, i) => i % 2 == 1).ToArray();
-        var map = new TypeMap<string>(mapped.Select(s => KeyValuePair.Create(s.GetType(), s.GetType().FullName!)));
+        var map = new TypeMap<string>(mapped.Select(s => s.GetType()).ToArray(), type => type.FullName!);
 
         unmapped.Should().AllSatisfy(sample => map.Find(sample).Should().BeNull());
         mapped.Should().AllSatisfy(sample => map.Find(sample).Should().Be(sample.GetType().FullName));
@@ -26,7 +26,7 @@ public sealed class TypeMapTests
     [Fact]
     public void Find_WhenOnlyABaseTypeIsMapped_ReturnsNull()
     {
-        var map = new TypeMap<string>([KeyValuePair.Create(typeof(Exception), "exception")]);
+        var map = new TypeMap<string>([typeof(Exception)], _ => "exception");
 
         map.Find(new Exception()).Should().Be("exception");
         map.Find(new InvalidOperationException()).Should().BeNull("the map matches exact runtime types, as dispatch does");
@@ -35,7 +35,7 @@ public sealed class TypeMapTests
     [Fact]
     public void Find_WhenInstanceIsABoxedStruct_MatchesTheStructType()
     {
-        var map = new TypeMap<string>([KeyValuePair.Create(typeof(int), "int"), KeyValuePair.Create(typeof(long), "long")]);
+        var map = new TypeMap<string>([typeof(int), typeof(long)], type => type == typeof(int) ? "int" : "long");
 
         map.Find(42).Should().Be("int");
         map.Find(42L).Should().Be("long");
@@ -45,7 +45,7 @@ public sealed class TypeMapTests
     [Fact]
     public void Find_WhenMapIsEmpty_ReturnsNull()
     {
-        var map = new TypeMap<string>([]);
+        var map = new TypeMap<string>([], type => type.Name);
 
         map.Find(new object()).Should().BeNull();
         map.Find("text").Should().BeNull();
