@@ -65,11 +65,18 @@ internal sealed class DiagnosticsBehavior<TMessage, TResult> : IPipelineBehavior
     }
 }
 
-/// <summary>Logs each dispatch at Debug level (category <c>HostFactory.Cqrs</c>) when that level is enabled.</summary>
-internal sealed class LoggingBehavior<TMessage, TResult>(ILoggerFactory? loggerFactory = null) : IPipelineBehavior<TMessage, TResult>, IConditionalBehavior
+/// <summary>
+/// Logs each dispatch at Debug level (category <c>HostFactory.Cqrs</c>) when that level is enabled, unless
+/// <see cref="CqrsOptions.LogDispatches"/> is off.
+/// </summary>
+internal sealed class LoggingBehavior<TMessage, TResult>(CqrsRegistry registry, ILoggerFactory? loggerFactory = null) : IPipelineBehavior<TMessage, TResult>, IConditionalBehavior
     where TMessage : notnull
 {
-    private readonly ILogger _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(CqrsDiagnostics.Name);
+    // Switched off, the behaviour holds the null logger, as in a container without logging: nothing can wake it, and
+    // no dispatch asks a logger.
+    private readonly ILogger _logger = registry.Options.LogDispatches
+        ? (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(CqrsDiagnostics.Name)
+        : NullLogger.Instance;
 
     public bool IsActive => _logger.IsEnabled(LogLevel.Debug);
 

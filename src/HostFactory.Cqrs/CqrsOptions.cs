@@ -26,6 +26,16 @@ public sealed class CqrsOptions
     /// </summary>
     public Func<Type, bool>? TypeFilter { get; set; }
 
+    /// <summary>
+    /// Whether the built-in logging behaviour may write its <c>Debug</c> record of each command and query dispatch
+    /// (category <c>HostFactory.Cqrs</c>). <see langword="true"/> by default: every dispatch then asks the logger
+    /// whether <c>Debug</c> is on, so a level switched on while the application runs takes effect from the next
+    /// dispatch. Set it to <see langword="false"/> where those records are never wanted: no dispatch asks a logger, and
+    /// in a host that logs a dispatch costs what it costs in one that does not. Tracing and metrics are not affected.
+    /// Read when the container is built.
+    /// </summary>
+    public bool LogDispatches { get; set; } = true;
+
     /// <summary>Adds a pipeline behaviour that is not marked with <see cref="PipelineBehaviorAttribute"/>, or lives outside the scanned assemblies.</summary>
     /// <param name="openBehaviorType">An open generic class implementing <see cref="IPipelineBehavior{TMessage, TResult}"/>, such as <c>typeof(MyBehavior&lt;,&gt;)</c>.</param>
     /// <param name="order">Position in the pipeline: lower runs first (outermost).</param>

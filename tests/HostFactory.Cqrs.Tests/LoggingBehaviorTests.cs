@@ -69,6 +69,70 @@ public sealed class LoggingBehaviorTests
     }
 
     [Fact]
+    public async Task ExecuteAsync_WhenDispatchLoggingIsSwitchedOff_WritesNothingAtDebug()
+    {
+        var services = TestServices.For(typeof(LoggedCommand), options => options.LogDispatches = false);
+        services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(_logs));
+        await using var provider = services.BuildStrict();
+        await using var scope = provider.CreateAsyncScope();
+
+        await scope.ServiceProvider.GetRequiredService<ICommandBus>().ExecuteAsync(new LoggedCommand());
+        await scope.ServiceProvider.GetRequiredService<IQueryBus>().Awaiting(b => b.ExecuteAsync(new FailingLoggedQuery()).AsTask())
+            .Should().ThrowExactlyAsync<ObservedFailureException>();
+
+        _logs.Records.Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ExecuteAsync_WithDispatchLoggingOnOrOff_AsksTheLoggerOnEveryDispatchOrNever(bool logDispatches)
+    {
+        var asked = 0;
+        var services = TestServices.For(typeof(LoggedSingletonCommand), options => options.LogDispatches = logDispatches);
+        services.AddLogging(logging => logging.AddFilter((category, level) =>
+        {
+            if (category == CqrsDiagnostics.Name && level == LogLevel.Debug)
+            {
+                Interlocked.Increment(ref asked);
+            }
+
+            return level >= LogLevel.Information;
+        }).AddProvider(_logs));
+        await using var provider = services.BuildStrict();
+        await using var scope = provider.CreateAsyncScope();
+        var bus = scope.ServiceProvider.GetRequiredService<ICommandBus>();
+
+        for (var i = 0; i < 5; i++)
+        {
+            await bus.ExecuteAsync(new LoggedSingletonCommand(i));
+        }
+
+        if (logDispatches)
+        {
+            asked.Should().BeGreaterThanOrEqualTo(5, "a level switched on must take effect from the next dispatch");
+        }
+        else
+        {
+            asked.Should().Be(0, "with dispatch logging off no dispatch asks a logger");
+        }
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_WhenDispatchLoggingIsSwitchedOffByALaterAddCqrs_WritesNothingAtDebug()
+    {
+        var services = TestServices.For(typeof(LoggedCommand));
+        services.AddCqrs(options => options.LogDispatches = false);
+        services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(_logs));
+        await using var provider = services.BuildStrict();
+        await using var scope = provider.CreateAsyncScope();
+
+        await scope.ServiceProvider.GetRequiredService<ICommandBus>().ExecuteAsync(new LoggedCommand());
+
+        _logs.Records.Should().BeEmpty("the options are read when the container is built");
+    }
+
+    [Fact]
     public async Task ExecuteAsync_WhenLoggingIsNotRegistered_DispatchesWithoutLogger()
     {
         await using var provider = TestServices.For(typeof(LoggedCommand)).BuildStrict();
