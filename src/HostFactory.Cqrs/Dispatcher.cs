@@ -78,7 +78,11 @@ internal sealed class Dispatcher
     }
 
     private static TypeMap<ResultRoute> ResultRoutes(Dictionary<Type, HandlerRegistration> handlers, Type openInvoker, CqrsRegistry registry, IServiceProvider root) =>
-        new(handlers.Keys, type => (ResultRoute)Create(openInvoker, [type, handlers[type].ResultType], handlers[type], registry, root));
+        new(handlers.Keys, type =>
+        {
+            var handler = handlers[type];
+            return (ResultRoute)Create(openInvoker, [type, handler.ResultType], handler, registry, root);
+        });
 
     private static object Create(Type openInvoker, Type[] arguments, HandlerRegistration registration, CqrsRegistry registry, IServiceProvider root) =>
         Activator.CreateInstance(openInvoker.MakeGenericType(arguments), registration, registry, root)!;
