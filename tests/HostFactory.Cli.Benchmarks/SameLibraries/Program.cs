@@ -5,10 +5,10 @@
 // from the data directory with a source-generated System.Text.Json context, and the answer written as indented JSON.
 //
 //   SameLibraries INPUT.json CONFIG.json DATA_DIRECTORY
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -53,7 +53,7 @@ internal sealed class DocumentStore(IOptions<StorageSettings> settings, ILogger<
 
     public MachineDocument Machine(string id) => Read(Path.Combine("machines", id + ".json"), Files.MachineDocument);
 
-    private T Read<T>(string relativePath, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
+    private T Read<T>(string relativePath, JsonTypeInfo<T> typeInfo)
     {
         var path = Path.Combine(settings.Value.DataDirectory, relativePath);
         logger.LogDebug("Reading {Path}", path);
