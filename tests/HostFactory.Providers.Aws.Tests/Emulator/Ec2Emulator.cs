@@ -91,7 +91,10 @@ public sealed partial class Ec2Emulator : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
-        _listener.Stop();
+
+        // Close alone, not Stop then Close: on Linux, Stop releases the port and Close then looks the endpoint up again,
+        // binding the port anew to do so; when another socket had taken it in between, Close threw "Address already in
+        // use" (seen once in a README test run).
         _listener.Close();
         await _serving;
         _stopping.Dispose();
