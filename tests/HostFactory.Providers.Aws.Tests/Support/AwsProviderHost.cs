@@ -78,9 +78,16 @@ public sealed class AwsProviderHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _services?.Dispose();
-        await Emulator.DisposeAsync();
-        _directory.Dispose();
+        // The temp directory goes even when stopping the emulator fails: once it did, and the directory was left in /tmp.
+        try
+        {
+            _services?.Dispose();
+            await Emulator.DisposeAsync();
+        }
+        finally
+        {
+            _directory.Dispose();
+        }
     }
 
     private IMachineProviderRegistry Load(string? settings, double timeoutSeconds, int retries) =>
