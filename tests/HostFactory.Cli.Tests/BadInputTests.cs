@@ -59,7 +59,8 @@ public sealed class BadInputTests(BadInputTests.Installation fixture) : IClassFi
         { "requestMachines", "{\"template\": {\"templateId\": \"e2e-vm\", \"machineCount\": 0}}", BadInput, "machineCount must be at least 1, was 0" },
         { "requestMachines", "{\"template\": {\"templateId\": \"e2e-vm\", \"machineCount\": -3}}", BadInput, "machineCount must be at least 1, was -3" },
         { "requestMachines", "{\"template\": {\"templateId\": \"e2e-small\", \"machineCount\": 3}}", Refused, "2 more can be provisioned, not 3" },
-        { "requestMachines", "{\"template\": {\"templateId\": \"e2e-vm\", \"machineCount\": 20000}}", BadInput, "Count" },
+        { "requestMachines", "{\"template\": {\"templateId\": \"e2e-vm\", \"machineCount\": 20000}}", BadInput, "machineCount must be at most 10000 (the most one call can request), was 20000" },
+        { "requestMachines", "{\"template\": {\"templateId\": \"e2e-vm\", \"machineCount\": 99999999999}}", BadInput, "machineCount must be at most 10000 (the most one call can request), was 99999999999" },
     };
 
     [Theory]

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using HostFactory.Application.Requests;
 using HostFactory.Cli.Infrastructure;
+using HostFactory.Domain.Templates;
 
 namespace HostFactory.Cli.Protocol;
 
@@ -71,9 +72,14 @@ internal static class ProtocolInput
             throw new InputException($"template.machineCount must be a whole number, was {Describe(count)}.");
         }
 
-        return number < 1
-            ? throw new InputException($"template.machineCount must be at least 1, was {number.ToString(CultureInfo.InvariantCulture)}.")
-            : (templateId, number > int.MaxValue ? int.MaxValue : (int)number);
+        // Both bounds here, in the input's own words: a count past int's range must be reported as it was sent.
+        return number switch
+        {
+            < 1 => throw new InputException($"template.machineCount must be at least 1, was {number.ToString(CultureInfo.InvariantCulture)}."),
+            > Template.MaxNumberLimit => throw new InputException(
+                $"template.machineCount must be at most {Template.MaxNumberLimit} (the most one call can request), was {number.ToString(CultureInfo.InvariantCulture)}."),
+            _ => (templateId, (int)number),
+        };
     }
 
     /// <summary><c>{"machines": [{"name": "…", "machineId": "…"}, …]}</c>: <c>name</c> is mandatory, <c>machineId</c> optional.</summary>
