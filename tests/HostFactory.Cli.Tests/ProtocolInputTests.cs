@@ -40,21 +40,18 @@ public sealed class ProtocolInputTests
     [InlineData("""{"template": {"templateid": "t1", "machineCount": 3}}""", "template.templateId is required")]
     [InlineData("""{"template": {"templateId": "  ", "machineCount": 3}}""", "template.templateId is required")]
     [InlineData("""{"template": {"templateId": "t1", "machineCount": null}}""", "template.machineCount is required")]
-    [InlineData("""{"template": {"templateId": "t1", "machineCount": 99999999999}}""", null)]
-    public void RequestMachines_WhenAFieldIsMissingOrBlank_NamesIt(string input, string? expected)
+    [InlineData("""{"template": {"templateId": "t1", "machineCount": 10001}}""", "template.machineCount must be at most 10000 (the most one call can request), was 10001.")]
+    [InlineData("""{"template": {"templateId": "t1", "machineCount": 99999999999}}""", "template.machineCount must be at most 10000 (the most one call can request), was 99999999999.")]
+    public void RequestMachines_WhenAFieldIsMissingBlankOrOutOfRange_NamesIt(string input, string expected)
     {
         var read = () => ProtocolInput.RequestMachines(Parse(input));
 
-        if (expected is null)
-        {
-            // Too many machines is the application's rule to state (with its limit); the count is passed on, capped.
-            read().MachineCount.Should().Be(int.MaxValue);
-        }
-        else
-        {
-            read.Should().Throw<InputException>().WithMessage($"*{expected}*");
-        }
+        read.Should().Throw<InputException>().WithMessage($"*{expected}*");
     }
+
+    [Fact]
+    public void RequestMachines_WhenTheCountIsTheMostOneCallCanRequest_PassesItOn() =>
+        ProtocolInput.RequestMachines(Parse("""{"template": {"templateId": "t1", "machineCount": 10000}}""")).MachineCount.Should().Be(10000);
 
     private static JsonElement Parse(string json)
     {
