@@ -117,6 +117,18 @@ public sealed class BadInputTests(BadInputTests.Installation fixture) : IClassFi
     }
 
     [Fact]
+    public async Task Verb_WhenTheInputFileIsADirectory_SaysSoAndChangesNothing()
+    {
+        var before = fixture.Hf.StoreSnapshot();
+
+        var result = await CliProcess.StartAsync(
+            Path.Combine(fixture.Hf.ScriptsDirectory, "requestMachines.sh"), ["-f", fixture.Hf.Root], fixture.Hf.Environment, null);
+
+        AssertRefused(result, BadInput, $"The input file '{fixture.Hf.Root}' is a directory");
+        fixture.Hf.StoreSnapshot().Should().Equal(before);
+    }
+
+    [Fact]
     public async Task Verb_WhenTheCommandLineIsWrong_AnswersAMessage()
     {
         var result = await fixture.Hf.RunCliAsync("getRequestStatus", "--no-such-option");

@@ -207,7 +207,10 @@ internal static class ProtocolInput
         }
         catch (UnauthorizedAccessException exception)
         {
-            throw new InputException($"The input file '{file}' cannot be read: {exception.Message}");
+            // Opening a directory fails the same way as a file without read permission; say which it was.
+            throw new InputException(Directory.Exists(file)
+                ? $"The input file '{file}' is a directory; name the JSON file inside it."
+                : $"The input file '{file}' cannot be read: {exception.Message}");
         }
     }
 
