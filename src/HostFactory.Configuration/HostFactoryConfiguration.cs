@@ -23,7 +23,7 @@ public static class HostFactoryConfiguration
     /// <param name="configurationFile">The absolute path of the file.</param>
     /// <returns>The configuration.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist; the message names it.</exception>
-    /// <exception cref="InvalidDataException">The file is not valid JSON; the message names it.</exception>
+    /// <exception cref="InvalidDataException">The file is not valid JSON; the message names it, <see cref="DescribeNotJson"/> also says where it breaks.</exception>
     public static IConfigurationRoot Load(string configurationFile)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(configurationFile);
@@ -36,6 +36,26 @@ public static class HostFactoryConfiguration
         return new ConfigurationBuilder()
             .AddJsonFile(fullPath, optional: false, reloadOnChange: false)
             .Build();
+    }
+
+    /// <summary>
+    /// What loading a configuration file that is not JSON threw, on one line: Microsoft.Extensions.Configuration.Json's
+    /// message names only the file, and its inner exceptions say where the JSON breaks (line and position).
+    /// </summary>
+    /// <param name="exception">What <see cref="Load"/>, or any <c>AddJsonFile</c> of the file, threw.</param>
+    /// <returns>The messages of the exception and its causes, each once, on one line.</returns>
+    public static string DescribeNotJson(InvalidDataException exception)
+    {
+        var messages = new List<string>();
+        for (Exception? cause = exception; cause is not null; cause = cause.InnerException)
+        {
+            if (!messages.Contains(cause.Message))
+            {
+                messages.Add(cause.Message);
+            }
+        }
+
+        return string.Join(' ', string.Join(' ', messages).Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
     /// <summary>

@@ -59,19 +59,10 @@ internal static class ServerStartup
             ProviderLoadException or ConfigurationFileNotFoundException => exception.Message,
             _ when HostFactoryConfiguration.IsUnconvertibleValue(exception) => exception.Message,
 
-            // A configuration file that is not JSON: the loader names the file, its causes say where the JSON breaks.
-            InvalidDataException => string.Join(" ", Causes(exception).Select(e => e.Message).Distinct()),
+            InvalidDataException notJson => HostFactoryConfiguration.DescribeNotJson(notJson),
             _ => null,
         };
         return problem is null ? null : string.Join(' ', problem.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-    }
-
-    private static IEnumerable<Exception> Causes(Exception exception)
-    {
-        for (Exception? cause = exception; cause is not null; cause = cause.InnerException)
-        {
-            yield return cause;
-        }
     }
 
     private static async Task<int> RefuseAsync(TextWriter stderr, string problem)

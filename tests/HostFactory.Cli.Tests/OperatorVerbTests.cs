@@ -210,6 +210,22 @@ public sealed class OperatorVerbTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Verbs_WhenTheConfigurationIsNotJson_ExitFiveSayingWhereItBreaksOnOneLine()
+    {
+        var file = Path.Combine(_hf.Root, "not-json", "hostfactory.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        await File.WriteAllTextAsync(file, "{\n  \"hostFactory\": {\n    \"storage\": [\n}\n");
+
+        var result = await CliProcess.RunAsync(_hf.Environment, "getAvailableTemplates", "--config", file);
+
+        result.ExitCode.Should().Be(5, result.ToString());
+        ProtocolShape.Failure(Json.Parse(result.StandardOutput)).Should().BeEmpty();
+        result.ErrorLines.Should().ContainSingle().Which.Should()
+            .StartWith($"hostfactory getAvailableTemplates: Failed to load configuration from file '{file}'.")
+            .And.Contain("LineNumber: 3");
+    }
+
+    [Fact]
     public async Task Verbs_WhenASettingHasAValueOfTheWrongType_ExitFiveNamingTheSettingOnOneLine()
     {
         var configuration = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(

@@ -19,6 +19,18 @@ public sealed class HostFactoryConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void DescribeNotJson_WhenTheFileIsNotJson_NamesItAndWhereTheJsonBreaksOnOneLine()
+    {
+        var path = _directory.File("broken.json", "{\n  \"hostFactory\": {\n    \"storage\": [\n}\n");
+
+        var thrown = FluentActions.Invoking(() => HostFactoryConfiguration.Load(path)).Should().Throw<InvalidDataException>().Which;
+
+        var message = HostFactoryConfiguration.DescribeNotJson(thrown);
+        message.Should().StartWith($"Failed to load configuration from file '{path}'.").And.Contain("LineNumber: 3");
+        message.Should().NotContain("\n").And.NotContain("\r");
+    }
+
+    [Fact]
     public void Load_WhenTheFileIsMissing_NamesTheFile()
     {
         var path = Path.Combine(_directory.Path, "absent.json");

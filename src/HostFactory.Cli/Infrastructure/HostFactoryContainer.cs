@@ -81,7 +81,7 @@ internal sealed class HostFactoryContainer : IAsyncDisposable
     }
 
     /// <summary>Loads the configuration file of <paramref name="paths"/>.</summary>
-    /// <exception cref="ConfigurationException">The file is missing (the message names every file looked for) or not JSON.</exception>
+    /// <exception cref="ConfigurationException">The file is missing (the message names every file looked for) or not JSON (the message says where it breaks).</exception>
     public static IConfigurationRoot LoadConfiguration(HostFactoryPaths paths)
     {
         if (!File.Exists(paths.ConfigurationFile))
@@ -95,8 +95,9 @@ internal sealed class HostFactoryContainer : IAsyncDisposable
         }
         catch (Exception exception) when (exception is FileNotFoundException or InvalidDataException or IOException or FormatException)
         {
+            var problem = exception is InvalidDataException notJson ? HostFactoryConfiguration.DescribeNotJson(notJson) : exception.Message;
             throw new ConfigurationException(
-                $"{exception.Message} (configuration chosen by {paths.Source}; set HF_PROVIDER_CONFDIR or pass --config)", exception);
+                $"{problem} (configuration chosen by {paths.Source}; set HF_PROVIDER_CONFDIR or pass --config)", exception);
         }
     }
 
