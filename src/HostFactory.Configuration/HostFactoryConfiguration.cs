@@ -19,6 +19,14 @@ public static class HostFactoryConfiguration
     /// <summary>The section holding the provider instances (an array).</summary>
     public const string ProvidersSection = RootSection + ":providers";
 
+    /// <summary>
+    /// The sections <c>hostFactory</c> may hold, each read by a part of Host Factory: <c>storage</c> and
+    /// <c>application</c> (every host), <c>providers</c>, <c>reconciler</c>, <c>logging</c> and <c>resident</c> (the CLI),
+    /// <c>server</c> (the REST server). Anything else under <c>hostFactory</c> is a misspelt or misplaced section, which
+    /// the configuration system would otherwise ignore without a word.
+    /// </summary>
+    public static IReadOnlyList<string> Sections { get; } = ["storage", "application", "providers", "reconciler", "logging", "resident", "server"];
+
     /// <summary>Loads the configuration file (no reload on change: each Host Factory call is a new process).</summary>
     /// <param name="configurationFile">The absolute path of the file.</param>
     /// <returns>The configuration.</returns>

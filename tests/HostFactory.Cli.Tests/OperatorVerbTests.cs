@@ -226,6 +226,29 @@ public sealed class OperatorVerbTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RequestMachines_WhenASectionIsMisspelt_ExitsFiveNamingItAndMakesNothing()
+    {
+        // "storag" would otherwise leave this host on its own JSON files while the others share PostgreSQL.
+        var configuration = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(
+            Path.Combine(_hf.ConfigurationDirectory, $"{HostFactoryInstallation.InstanceName}prov_config.json")))!;
+        configuration["hostFactory"]!["storag"] = new System.Text.Json.Nodes.JsonObject { ["kind"] = "postgres" };
+        var file = Path.Combine(_hf.Root, "misspelt", "hostfactory.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        await File.WriteAllTextAsync(file, configuration.ToJsonString());
+        File.Copy(Path.Combine(_hf.ConfigurationDirectory, $"{HostFactoryInstallation.InstanceName}prov_templates.json"), Path.Combine(Path.GetDirectoryName(file)!, "templates.json"));
+        var before = _hf.StoreSnapshot();
+
+        var result = await CliProcess.RunWithInputAsync(
+            _hf.Environment, """{"template": {"templateId": "e2e-vm", "machineCount": 1}}"""u8.ToArray(), "requestMachines", "--config", file);
+
+        result.ExitCode.Should().Be(5, result.ToString());
+        result.ErrorLines.Should().ContainSingle().Which.Should().StartWith(
+            "hostfactory requestMachines: Invalid configuration: hostFactory:storag is not a Host Factory setting (known under hostFactory: storage,");
+        _hf.StoreSnapshot().Should().Equal(before);
+        _hf.LiveMachineProcesses().Should().BeEmpty("nothing was asked of the provider");
+    }
+
+    [Fact]
     public async Task Verbs_WhenASettingHasAValueOfTheWrongType_ExitFiveNamingTheSettingOnOneLine()
     {
         var configuration = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(
