@@ -20,12 +20,59 @@ public static class HostFactoryConfiguration
     public const string ProvidersSection = RootSection + ":providers";
 
     /// <summary>
-    /// The sections <c>hostFactory</c> may hold, each read by a part of Host Factory: <c>storage</c> and
-    /// <c>application</c> (every host), <c>providers</c>, <c>reconciler</c>, <c>logging</c> and <c>resident</c> (the CLI),
-    /// <c>server</c> (the REST server). Anything else under <c>hostFactory</c> is a misspelt or misplaced section, which
-    /// the configuration system would otherwise ignore without a word.
+    /// The shape of <c>hostfactory.json</c>: each section <c>hostFactory</c> may hold, with the settings it may hold.
+    /// <c>storage</c> (<c>kind</c> and both stores' settings, side by side) and <c>application</c> are read by every
+    /// host; <c>providers</c>, <c>reconciler</c>, <c>logging</c> and <c>resident</c> by the CLI; <c>server</c> by the
+    /// REST server. <c>providers</c> maps to null: it is a list whose instances check their own fields and settings when
+    /// they are loaded. Keys are matched without regard to case, as the configuration system reads them.
     /// </summary>
-    public static IReadOnlyList<string> Sections { get; } = ["storage", "application", "providers", "reconciler", "logging", "resident", "server"];
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>?> Settings { get; } =
+        new Dictionary<string, IReadOnlyList<string>?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["storage"] =
+            [
+                "kind", "dataDirectory", "lockTimeout",
+                "connectionString", "password", "environmentVariable", "schema", "autoMigrate", "commandTimeout", "retries", "retryDelay",
+            ],
+            ["application"] = ["defaultRequestTimeout", "concurrencyRetryCount", "concurrencyRetryBaseDelay", "interruptedCallGrace"],
+            ["providers"] = null,
+            ["reconciler"] = ["enabled", "interval", "provisionStaleAfter", "maxProvisionRetries", "recordReclaimed", "reportOrphans"],
+            ["logging"] = ["minimumLevel"],
+            ["resident"] = ["enabled", "idleSeconds"],
+            ["server"] = ["urls", "bearerToken"],
+        };
+
+    /// <summary>
+    /// The keys of <paramref name="configuration"/>'s <c>hostFactory</c> section that <see cref="Settings"/> does not
+    /// know, each as a sentence naming it and the keys known where it sits. The configuration system ignores such a key
+    /// without a word: a misspelt <c>storag</c> would leave one host on its own JSON files while the others share
+    /// PostgreSQL.
+    /// </summary>
+    /// <param name="configuration">A configuration holding the <c>hostFactory</c> section.</param>
+    /// <returns>One sentence per unknown key; empty when every key is known.</returns>
+    public static IReadOnlyList<string> UnknownSettings(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var root = configuration.GetSection(RootSection);
+        var unknown = new List<string>();
+        foreach (var section in root.GetChildren())
+        {
+            if (!Settings.TryGetValue(section.Key, out var keys))
+            {
+                unknown.Add(NotASetting(section, root, Settings.Keys));
+                continue;
+            }
+
+            unknown.AddRange(section.GetChildren()
+                .Where(setting => keys is not null && !keys.Contains(setting.Key, StringComparer.OrdinalIgnoreCase))
+                .Select(setting => NotASetting(setting, section, keys!)));
+        }
+
+        return unknown;
+    }
+
+    private static string NotASetting(IConfigurationSection key, IConfigurationSection parent, IEnumerable<string> known) =>
+        $"{key.Path} is not a Host Factory setting (known under {parent.Path}: {string.Join(", ", known)}).";
 
     /// <summary>Loads the configuration file (no reload on change: each Host Factory call is a new process).</summary>
     /// <param name="configurationFile">The absolute path of the file.</param>

@@ -34,8 +34,8 @@ public static class HostFactoryServiceCollectionExtensions
     /// <param name="paths">Where the configuration, templates, state and logs are.</param>
     /// <returns><paramref name="services"/>, for chaining.</returns>
     /// <exception cref="InvalidOperationException">Called twice with different paths.</exception>
-    /// <exception cref="OptionsValidationException"><c>hostFactory:storage:kind</c> names no store, or <c>hostFactory</c> or its
-    /// storage section holds a key no part of Host Factory reads (a misspelt setting); the message names each.</exception>
+    /// <exception cref="OptionsValidationException"><c>hostFactory:storage:kind</c> names no store, or <c>hostFactory</c> holds a
+    /// key no part of Host Factory reads (<see cref="HostFactoryConfiguration.Settings"/>: a misspelt setting); the message names each.</exception>
     public static IServiceCollection AddHostFactory(this IServiceCollection services, IConfiguration configuration, HostFactoryPaths paths)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -50,8 +50,8 @@ public static class HostFactoryServiceCollectionExtensions
                 : throw new InvalidOperationException("AddHostFactory was already called with other paths; call it once.");
         }
 
+        RefuseUnknownSettings(configuration);
         var root = configuration.GetSection(HostFactoryConfiguration.RootSection);
-        RefuseUnknownSettings(root);
         services.AddSingleton(paths);
         services.AddHostFactoryApplication(options => root.GetSection("application").Bind(options));
         HostFactoryStorage.Add(services, configuration, paths, HostFactoryStorage.KindOf(configuration));
@@ -62,21 +62,13 @@ public static class HostFactoryServiceCollectionExtensions
         return services;
     }
 
-    // A misspelt section or storage setting is otherwise ignored without a word: "storag" would leave a host on its own
-    // JSON files while the others share PostgreSQL. Provider instances check their own fields, and their settings.
-    private static void RefuseUnknownSettings(IConfigurationSection root)
+    // A misspelt section or setting is otherwise ignored without a word (HostFactoryConfiguration.Settings).
+    private static void RefuseUnknownSettings(IConfiguration configuration)
     {
-        var unknown = Unknown(root, HostFactoryConfiguration.Sections)
-            .Concat(Unknown(root.GetSection("storage"), HostFactoryStorage.Keys))
-            .ToArray();
-        if (unknown.Length > 0)
+        var unknown = HostFactoryConfiguration.UnknownSettings(configuration);
+        if (unknown.Count > 0)
         {
             throw new OptionsValidationException(HostFactoryConfiguration.RootSection, typeof(HostFactoryConfiguration), unknown);
         }
     }
-
-    private static IEnumerable<string> Unknown(IConfigurationSection section, IReadOnlyList<string> known) =>
-        section.GetChildren()
-            .Where(child => !known.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
-            .Select(child => $"{child.Path} is not a Host Factory setting (known under {section.Path}: {string.Join(", ", known)}).");
 }

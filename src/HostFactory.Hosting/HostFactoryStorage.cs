@@ -27,17 +27,6 @@ public static class HostFactoryStorage
     /// <summary>The kinds <c>hostFactory:storage:kind</c> accepts.</summary>
     public static IReadOnlyList<string> Kinds { get; } = [Json, Postgres];
 
-    /// <summary>
-    /// The settings <c>hostFactory:storage</c> may hold: <c>kind</c>, and each store's own (<see cref="JsonFileStorageOptions"/>,
-    /// <see cref="PostgresStorageOptions"/>), both kinds side by side.
-    /// </summary>
-    public static IReadOnlyList<string> Keys { get; } =
-    [
-        "kind",
-        "dataDirectory", "lockTimeout",
-        "connectionString", "password", "environmentVariable", "schema", "autoMigrate", "commandTimeout", "retries", "retryDelay",
-    ];
-
     /// <summary>The kind the configuration selects: <c>hostFactory:storage:kind</c>, <see cref="Json"/> when absent.</summary>
     /// <exception cref="OptionsValidationException">The kind is not one of <see cref="Kinds"/>; the message names the setting.</exception>
     public static string KindOf(IConfiguration configuration)

@@ -1,4 +1,5 @@
 using System.Reflection;
+using HostFactory.Application;
 using HostFactory.Configuration;
 using HostFactory.Providers.Testing;
 using HostFactory.Storage.Json;
@@ -9,7 +10,7 @@ using Microsoft.Extensions.Options;
 
 namespace HostFactory.Hosting.Tests;
 
-/// <summary>A misspelt section or storage setting is refused by <c>AddHostFactory</c>, naming it, before anything is registered.</summary>
+/// <summary>A misspelt section or setting is refused by <c>AddHostFactory</c>, naming it, before anything is registered.</summary>
 public sealed class UnknownSettingsTests : IDisposable
 {
     private readonly TempDirectory _directory = new();
@@ -18,10 +19,13 @@ public sealed class UnknownSettingsTests : IDisposable
 
     [Theory]
     [InlineData("hostFactory:storag:kind", "postgres", "hostFactory:storag is not a Host Factory setting (known under hostFactory: storage, application, providers, reconciler, logging, resident, server).")]
+    [InlineData("hostFactory:reconciler:intervall", "00:01:00", "hostFactory:reconciler:intervall is not a Host Factory setting (known under hostFactory:reconciler: enabled, interval, provisionStaleAfter, maxProvisionRetries, recordReclaimed, reportOrphans).")]
+    [InlineData("hostFactory:logging:minimumLevl", "Debug", "hostFactory:logging:minimumLevl is not a Host Factory setting (known under hostFactory:logging: minimumLevel).")]
+    [InlineData("hostFactory:providers:0:anything", "x", null)]
     [InlineData("hostFactory:Resident:idleSeconds", "5", null)]
     [InlineData("hostFactory:storage:dataDirectry", "elsewhere", "hostFactory:storage:dataDirectry is not a Host Factory setting (known under hostFactory:storage: kind, dataDirectory, lockTimeout, connectionString, password, environmentVariable, schema, autoMigrate, commandTimeout, retries, retryDelay).")]
     [InlineData("hostFactory:storage:DataDirectory", "data", null)]
-    public void AddHostFactory_WhenASectionOrStorageSettingIsMisspelt_RefusesNamingItAndRegistersNothing(string key, string value, string? expected)
+    public void AddHostFactory_WhenASectionOrSettingIsMisspelt_RefusesNamingItAndRegistersNothing(string key, string value, string? expected)
     {
         var services = new ServiceCollection();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
@@ -39,12 +43,11 @@ public sealed class UnknownSettingsTests : IDisposable
     }
 
     [Fact]
-    public void AddHostFactory_WhenEverySectionAndEveryStorageSettingIsGiven_Accepts()
+    public void AddHostFactory_WhenEveryKnownSettingIsGiven_Accepts()
     {
-        // What each section holds inside is its own part's to check; here only that every section and storage key passes.
-        var settings = HostFactoryConfiguration.Sections.Where(s => s != "storage")
-            .Select(section => $"hostFactory:{section}:enabled")
-            .Concat(HostFactoryStorage.Keys.Select(key => $"hostFactory:storage:{key}"))
+        // Values are checked when each section's options are read; here only that every known key passes.
+        var settings = HostFactoryConfiguration.Settings
+            .SelectMany(section => (section.Value ?? ["0:name"]).Select(key => $"hostFactory:{section.Key}:{key}"))
             .ToDictionary(key => key, _ => (string?)"x");
         settings["hostFactory:storage:kind"] = "json";
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
@@ -54,18 +57,23 @@ public sealed class UnknownSettingsTests : IDisposable
         add.Should().NotThrow();
     }
 
-    [Fact]
-    public void StorageKeys_AreKindAndEverySettingTheTwoStoresBind()
+    [Theory]
+    [InlineData("storage", new[] { typeof(JsonFileStorageOptions), typeof(PostgresStorageOptions) })]
+    [InlineData("application", new[] { typeof(ApplicationOptions) })]
+    [InlineData("reconciler", new[] { typeof(ReconcilerOptions) })]
+    public void Settings_OfAnOptionsSection_AreEveryPropertyItsOptionsBind(string section, Type[] options)
     {
         // Set by Host Factory itself rather than read from the file: the JSON store's work directory comes from the
-        // paths (HF_PROVIDER_WORKDIR), and SettingsPath is where PostgreSQL's messages say the settings are.
+        // paths (HF_PROVIDER_WORKDIR), and SettingsPath is where PostgreSQL's messages say the settings are; the storage
+        // section's kind picks the store.
         string[] setByHostFactory = [nameof(JsonFileStorageOptions.ProviderWorkDirectory), nameof(PostgresStorageOptions.SettingsPath)];
-        var bound = new[] { typeof(JsonFileStorageOptions), typeof(PostgresStorageOptions) }
+        var bound = options
             .SelectMany(type => type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
             .Where(property => property.CanWrite && !setByHostFactory.Contains(property.Name))
-            .Select(property => char.ToLowerInvariant(property.Name[0]) + property.Name[1..]);
+            .Select(property => char.ToLowerInvariant(property.Name[0]) + property.Name[1..])
+            .Concat(section == "storage" ? ["kind"] : []);
 
-        HostFactoryStorage.Keys.Should().BeEquivalentTo(bound.Append("kind").Distinct());
+        HostFactoryConfiguration.Settings[section].Should().BeEquivalentTo(bound.Distinct());
     }
 
     private HostFactoryPaths Paths() =>

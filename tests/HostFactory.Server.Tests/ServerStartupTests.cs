@@ -142,6 +142,25 @@ public sealed class ServerStartupTests : IDisposable
     }
 
     [Fact]
+    public async Task ServerProcess_WhenASettingIsMisspelt_RefusesToStartNamingIt()
+    {
+        File.WriteAllText(_configurationFile, """{ "hostFactory": { "server": { "bearerTokn": "secret" } } }""");
+
+        var result = await ServerProcess.RunAsync([$"--config={_configurationFile}", "--urls=http://127.0.0.1:0"]);
+
+        result.ExitCode.Should().Be(ServerStartup.ConfigurationError, result.ToString());
+        result.StandardError.Trim().Should().Be(
+            "hostfactory server: hostFactory:server:bearerTokn is not a Host Factory setting (known under hostFactory:server: urls, bearerToken).");
+    }
+
+    [Fact]
+    public void Settings_OfTheServerSection_AreEveryPropertyItsOptionsBind() =>
+        HostFactoryConfiguration.Settings["server"].Should().BeEquivalentTo(typeof(ServerOptions)
+            .GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)
+            .Where(property => property.CanWrite)
+            .Select(property => char.ToLowerInvariant(property.Name[0]) + property.Name[1..]));
+
+    [Fact]
     public void Build_WhenTheServerIsBuiltInTheRepository_ItsDefaultStateIsTheRepositorysWorkDirectoryLikeTheClis()
     {
         var output = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory));
