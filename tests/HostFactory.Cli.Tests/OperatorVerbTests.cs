@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using HostFactory.Cli.Tests.Support;
 
 namespace HostFactory.Cli.Tests;
@@ -229,13 +230,7 @@ public sealed class OperatorVerbTests : IAsyncLifetime
     public async Task RequestMachines_WhenASectionIsMisspelt_ExitsFiveNamingItAndMakesNothing()
     {
         // "storag" would otherwise leave this host on its own JSON files while the others share PostgreSQL.
-        var configuration = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(
-            Path.Combine(_hf.ConfigurationDirectory, $"{HostFactoryInstallation.InstanceName}prov_config.json")))!;
-        configuration["hostFactory"]!["storag"] = new System.Text.Json.Nodes.JsonObject { ["kind"] = "postgres" };
-        var file = Path.Combine(_hf.Root, "misspelt", "hostfactory.json");
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        await File.WriteAllTextAsync(file, configuration.ToJsonString());
-        File.Copy(Path.Combine(_hf.ConfigurationDirectory, $"{HostFactoryInstallation.InstanceName}prov_templates.json"), Path.Combine(Path.GetDirectoryName(file)!, "templates.json"));
+        var file = await WriteEditedConfigurationAsync("misspelt", c => c["hostFactory"]!["storag"] = new JsonObject { ["kind"] = "postgres" });
         var before = _hf.StoreSnapshot();
 
         var result = await CliProcess.RunWithInputAsync(
@@ -251,13 +246,7 @@ public sealed class OperatorVerbTests : IAsyncLifetime
     [Fact]
     public async Task Verbs_WhenASettingHasAValueOfTheWrongType_ExitFiveNamingTheSettingOnOneLine()
     {
-        var configuration = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(
-            Path.Combine(_hf.ConfigurationDirectory, $"{HostFactoryInstallation.InstanceName}prov_config.json")))!;
-        configuration["hostFactory"]!["storage"] = new System.Text.Json.Nodes.JsonObject { ["lockTimeout"] = "soon" };
-        var file = Path.Combine(_hf.Root, "wrong-type", "hostfactory.json");
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        await File.WriteAllTextAsync(file, configuration.ToJsonString());
-        File.Copy(Path.Combine(_hf.ConfigurationDirectory, $"{HostFactoryInstallation.InstanceName}prov_templates.json"), Path.Combine(Path.GetDirectoryName(file)!, "templates.json"));
+        var file = await WriteEditedConfigurationAsync("wrong-type", c => c["hostFactory"]!["storage"] = new JsonObject { ["lockTimeout"] = "soon" });
 
         var result = await CliProcess.RunAsync(_hf.Environment, "getAvailableTemplates", "--config", file);
 
@@ -306,5 +295,19 @@ public sealed class OperatorVerbTests : IAsyncLifetime
         result.StandardError.Should().BeEmpty("information records are not written to stderr");
         File.Exists(_hf.LogFile).Should().BeFalse();
         Json.Parse(result.StandardOutput).GetProperty("templates").ValueKind.Should().Be(JsonValueKind.Array);
+    }
+
+    /// <summary>The installation's configuration, edited, written as <c>hostfactory.json</c> with its templates into a new directory; returns the file.</summary>
+    private async Task<string> WriteEditedConfigurationAsync(string directoryName, Action<JsonNode> edit)
+    {
+        var configuration = JsonNode.Parse(await File.ReadAllTextAsync(
+            Path.Combine(_hf.ConfigurationDirectory, $"{HostFactoryInstallation.InstanceName}prov_config.json")))!;
+        edit(configuration);
+        var directory = Path.Combine(_hf.Root, directoryName);
+        Directory.CreateDirectory(directory);
+        var file = Path.Combine(directory, "hostfactory.json");
+        await File.WriteAllTextAsync(file, configuration.ToJsonString());
+        File.Copy(Path.Combine(_hf.ConfigurationDirectory, $"{HostFactoryInstallation.InstanceName}prov_templates.json"), Path.Combine(directory, "templates.json"));
+        return file;
     }
 }
