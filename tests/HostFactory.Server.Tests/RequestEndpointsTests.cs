@@ -52,6 +52,24 @@ public sealed class RequestEndpointsTests : IDisposable
             "the detail is one sentence: each error's own full stop is not doubled");
     }
 
+    [Theory]
+    [InlineData("""{ "templateId": "x", "machineCount": 99999999999 }""", "Path: $.machineCount | LineNumber: 0 | BytePositionInLine: 48.")]
+    [InlineData("not json", "'not json' is an invalid JSON literal")]
+    public async Task PostRequest_WhenTheBodyCannotBeRead_SaysWhereAndWhy(string body, string expected)
+    {
+        var unreadable = await (await _client.PostJsonAsync("/api/v1/requests", body)).ExpectProblemAsync(400);
+
+        unreadable.GetProperty("detail").GetString().Should().StartWith("The request body is not the JSON this call takes: ").And.Contain(expected);
+    }
+
+    [Fact]
+    public async Task CancelRequest_WhenTheBodyIsMissing_SaysTheCallTakesOne()
+    {
+        var missing = await (await _client.PostAsync($"/api/v1/requests/{await RequestAsync(1)}/cancel", null)).ExpectProblemAsync(400);
+
+        missing.GetProperty("detail").GetString().Should().Be("The request has no body; this call takes a JSON object (docs/server.md lists each call's body).");
+    }
+
     [Fact]
     public async Task PostRequest_WhenSeveralFieldsAreInvalid_ListsThemInOneSentence()
     {

@@ -26,8 +26,8 @@ internal static class ProblemMapper
     {
         if (exception is BadHttpRequestException badRequest)
         {
-            // Kestrel's own refusal of the request (unreadable, too large): its status says which.
-            return new(badRequest.StatusCode, TypeBase + "invalid-input", "The request could not be read.", badRequest.Message);
+            // ASP.NET Core's own refusal of the request (unreadable, too large): its status says which.
+            return new(badRequest.StatusCode, TypeBase + "invalid-input", "The request could not be read.", Unreadable(badRequest));
         }
 
         var kind = exception switch
@@ -50,6 +50,17 @@ internal static class ProblemMapper
         };
         return new(failure.HttpStatus, TypeBase + failure.ProblemType, failure.Title, detail, errors);
     }
+
+    // ASP.NET Core says only that it failed to read the body as JSON, and the serializer's exception inside says where
+    // and why (a field of the wrong type, a count past its range, not JSON at all); for a call without a body it gives
+    // a hint meant for the endpoint's developer. Say both in the client's terms.
+    private static string Unreadable(BadHttpRequestException badRequest) => badRequest switch
+    {
+        { InnerException: System.Text.Json.JsonException json } => $"The request body is not the JSON this call takes: {json.Message}",
+        _ when badRequest.Message.Contains("no body was provided", StringComparison.Ordinal) =>
+            "The request has no body; this call takes a JSON object (docs/server.md lists each call's body).",
+        _ => badRequest.Message,
+    };
 }
 
 /// <summary>A template body breaks a rule of the templates file.</summary>
