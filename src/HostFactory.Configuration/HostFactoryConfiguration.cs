@@ -60,12 +60,13 @@ public static class HostFactoryConfiguration
             if (!Settings.TryGetValue(section.Key, out var keys))
             {
                 unknown.Add(NotASetting(section, root, Settings.Keys));
-                continue;
             }
-
-            unknown.AddRange(section.GetChildren()
-                .Where(setting => keys is not null && !keys.Contains(setting.Key, StringComparer.OrdinalIgnoreCase))
-                .Select(setting => NotASetting(setting, section, keys!)));
+            else if (keys is not null)
+            {
+                unknown.AddRange(section.GetChildren()
+                    .Where(setting => !keys.Contains(setting.Key, StringComparer.OrdinalIgnoreCase))
+                    .Select(setting => NotASetting(setting, section, keys)));
+            }
         }
 
         return unknown;
