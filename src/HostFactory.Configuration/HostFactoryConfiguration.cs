@@ -95,23 +95,21 @@ public static class HostFactoryConfiguration
     }
 
     /// <summary>
-    /// What loading a configuration file that is not JSON threw, on one line: Microsoft.Extensions.Configuration.Json's
-    /// message names only the file, and its inner exceptions say where the JSON breaks (line and position).
+    /// What loading a configuration file that is not JSON threw, in one message: Microsoft.Extensions.Configuration.Json's
+    /// message names only the file, and its inner exceptions say where the JSON breaks (line and position). Each host
+    /// puts its messages on one line itself.
     /// </summary>
     /// <param name="exception">What <see cref="Load"/>, or any <c>AddJsonFile</c> of the file, threw.</param>
-    /// <returns>The messages of the exception and its causes, each once, on one line.</returns>
+    /// <returns>The messages of the exception and its causes, each once, joined by spaces.</returns>
     public static string DescribeNotJson(InvalidDataException exception)
     {
         var messages = new List<string>();
         for (Exception? cause = exception; cause is not null; cause = cause.InnerException)
         {
-            if (!messages.Contains(cause.Message))
-            {
-                messages.Add(cause.Message);
-            }
+            messages.Add(cause.Message);
         }
 
-        return string.Join(' ', string.Join(' ', messages).Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        return string.Join(' ', messages.Distinct());
     }
 
     /// <summary>
