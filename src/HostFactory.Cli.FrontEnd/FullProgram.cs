@@ -1,17 +1,24 @@
 using System.Runtime.InteropServices;
+using HostFactory.Common;
 
 namespace HostFactory.Cli.FrontEnd;
 
 /// <summary>
-/// Hands a call to the full program, the plugin-capable <c>hostfactory</c> beside the front end, in this process's
-/// place (<c>execvp</c>): same pid, same stdout and stderr, same environment, so the full program answers exactly as if
-/// the script had run it (and starts the resident process as it does). Stdin that the front end has already read is
-/// given back as a memory file in its place, so the full program reads the very same bytes.
+/// Hands a call to the full program beside the front end in this process's place (<see cref="ProgramExec"/>): same pid,
+/// same stdout and stderr, same environment, so the full program answers exactly as if the script had run it (and
+/// starts the resident process as it does). A protocol call goes to <c>hostfactory-native</c> when the publish made it
+/// (the full program compiled Native AOT with the built-in providers; it hands a configuration with plugin assemblies
+/// on to <c>hostfactory</c> itself), anything else to <c>hostfactory</c>, the plugin-capable build. Stdin that the
+/// front end has already read is given back as a memory file in its place, so the full program reads the very same
+/// bytes.
 /// </summary>
 internal static partial class FullProgram
 {
     /// <summary>The full program's apphost, beside the front end.</summary>
     public const string ApphostName = "hostfactory";
+
+    /// <summary>The full program compiled Native AOT, beside the front end when the publish made it.</summary>
+    public const string NativeName = "hostfactory-native";
 
     private const uint MemfdCloexec = 1;
     private const int SeekSet = 0;
@@ -26,37 +33,34 @@ internal static partial class FullProgram
     /// <param name="standardInput">Stdin as far as the front end read it, or null when it did not touch stdin.</param>
     public static int Run(string[] args, string? verb, byte[]? standardInput)
     {
-        var (program, argv) = CommandLine(args);
-        string failure;
-        if (standardInput is not null && ReplaceStandardInput(standardInput) is { } reason)
-        {
-            failure = $"cannot give the input to {program}: {reason}";
-        }
-        else
-        {
-            _ = ExecVP(program, argv);
-            failure = $"cannot run {program}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}";
-        }
+        var (program, argv) = CommandLine(args, protocolCall: verb is not null);
+        var failure = standardInput is not null && ReplaceStandardInput(standardInput) is { } reason
+            ? $"cannot give the input to {program}: {reason}"
+            : $"cannot run {program}: {ProgramExec.Run(program, argv)}";
 
         ProtocolCallForwarder.Fail(verb, failure);
         return 1;
     }
 
     /// <summary>
-    /// The full program: its apphost when present, else <c>dotnet hostfactory.dll</c> on the host running this process
-    /// (the front end run as <c>dotnet hostfactory-frontend.dll</c>), else on the <c>dotnet</c> found on PATH.
+    /// The full program: for a protocol call the native build when present; else the apphost when present, else
+    /// <c>dotnet hostfactory.dll</c> on the host running this process (the front end run as <c>dotnet
+    /// hostfactory-frontend.dll</c>), else on the <c>dotnet</c> found on PATH.
     /// </summary>
-    private static (string Program, string?[] Argv) CommandLine(string[] args)
+    private static (string Program, string[] Argv) CommandLine(string[] args, bool protocolCall)
     {
         var directory = AppContext.BaseDirectory;
-        var apphost = Path.Combine(directory, ApphostName);
-        if (File.Exists(apphost) && (File.GetUnixFileMode(apphost) & UnixFileMode.UserExecute) != 0)
+        foreach (var name in protocolCall ? [NativeName, ApphostName] : new[] { ApphostName })
         {
-            return (apphost, [apphost, .. args, null]);
+            var program = Path.Combine(directory, name);
+            if (File.Exists(program) && (File.GetUnixFileMode(program) & UnixFileMode.UserExecute) != 0)
+            {
+                return (program, [program, .. args]);
+            }
         }
 
         var host = Environment.ProcessPath is { } process && Path.GetFileNameWithoutExtension(process) == "dotnet" ? process : "dotnet";
-        return (host, [host, Path.Combine(directory, "hostfactory.dll"), .. args, null]);
+        return (host, [host, Path.Combine(directory, "hostfactory.dll"), .. args]);
     }
 
     /// <summary>Puts <paramref name="bytes"/> on fd 0 as a memory file read from its start; null when done, else why not.</summary>
@@ -90,9 +94,6 @@ internal static partial class FullProgram
             ? Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())
             : null;
     }
-
-    [LibraryImport("libc", EntryPoint = "execvp", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int ExecVP(string file, string?[] argv);
 
     [LibraryImport("libc", EntryPoint = "memfd_create", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int MemfdCreate(string name, uint flags);

@@ -5,11 +5,14 @@ namespace HostFactory.Cli.Infrastructure;
 /// <summary>How a shell runs this program again: what the scripts Host Factory calls and the hints printed to people say.</summary>
 internal static class ThisProgram
 {
+    /// <summary>This program's name: its apphost, beside hostfactory.dll.</summary>
+    public const string Name = "hostfactory";
+
     /// <summary>The front end's name (src/HostFactory.Cli.FrontEnd), beside hostfactory.dll.</summary>
     private const string FrontEndName = "hostfactory-frontend";
 
     /// <summary>The command line that runs this installation: the apphost when present, else <c>dotnet hostfactory.dll</c>.</summary>
-    public static string Launcher() => LauncherOf("hostfactory");
+    public static string Launcher() => LauncherOf(Name);
 
     /// <summary>
     /// The command line the scripts Host Factory runs use: the front end when it is installed beside this program on

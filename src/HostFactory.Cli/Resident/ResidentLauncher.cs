@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using HostFactory.Cli.Commands;
 using HostFactory.Common;
 
 namespace HostFactory.Cli.Resident;
@@ -39,7 +40,7 @@ internal static class ResidentLauncher
         start.ArgumentList.Add(ServeVerb);
         if (configPath is not null)
         {
-            start.ArgumentList.Add("--config");
+            start.ArgumentList.Add(GlobalOptions.ConfigOptionName);
             start.ArgumentList.Add(Path.GetFullPath(configPath));
         }
 
@@ -65,12 +66,35 @@ internal static class ResidentLauncher
         }
     }
 
-    /// <summary>This program: the apphost when it runs as one, else <c>dotnet hostfactory.dll</c>.</summary>
+    /// <summary>
+    /// True when <paramref name="args"/> are the command line <see cref="Start"/> gives the resident process, with the
+    /// <c>--config</c> it names, if any.
+    /// </summary>
+    public static bool IsServeCommandLine(IReadOnlyList<string> args, out string? configPath)
+    {
+        configPath = null;
+        if (args.Count < 2 || args[0] != Verb || args[1] != ServeVerb)
+        {
+            return false;
+        }
+
+        if (args.Count == 4 && args[2] == GlobalOptions.ConfigOptionName)
+        {
+            configPath = args[3];
+        }
+
+        return args.Count == 2 || configPath is not null;
+    }
+
+    /// <summary>
+    /// This program, as it runs: its apphost, or the native build (which serves as the resident process too), else
+    /// <c>dotnet hostfactory.dll</c>.
+    /// </summary>
     private static IEnumerable<string> Program()
     {
         var process = Environment.ProcessPath ?? throw new InvalidOperationException("The path of this program is unknown.");
-        return Path.GetFileNameWithoutExtension(process) == "hostfactory"
-            ? [process]
-            : [process, Path.Combine(AppContext.BaseDirectory, "hostfactory.dll")];
+        return Path.GetFileNameWithoutExtension(process) == "dotnet"
+            ? [process, Path.Combine(AppContext.BaseDirectory, "hostfactory.dll")]
+            : [process];
     }
 }
