@@ -1,0 +1,159 @@
+using System.Globalization;
+using HostFactory.Cli.Tests.Support;
+
+namespace HostFactory.Cli.Tests;
+
+/// <summary>
+/// hostfactory-native, the CLI compiled Native AOT with the built-in providers in it, published for real
+/// (<see cref="NativeBuild"/>): it answers protocol calls as hostfactory does, byte for byte; the front end hands it
+/// the calls no resident process serves, and the resident process it starts is itself; a configuration that names a
+/// plugin assembly, and every other command line, it hands to hostfactory in its place.
+/// </summary>
+public sealed class NativeBuildTests(NativeBuild native) : IClassFixture<NativeBuild>
+{
+    private const string UnknownStatus = """{"requests": [{"requestId": "req-00000000-0000-4000-8000-000000000000"}]}""";
+
+    [NativeBuildFact]
+    public async Task ProtocolCalls_WhenTheNativeBuildAnswers_ShowWhatHostfactoryShows()
+    {
+        await using var hf = await HostFactoryInstallation.CreateAsync();
+
+        var templates = await BothShowTheSameAsync(hf, "getAvailableTemplates", "{}");
+        Json.Parse(templates.StandardOutput).GetProperty("templates").GetArrayLength().Should().Be(2, "e2e-off is disabled");
+        await BothShowTheSameAsync(hf, "getRequestStatus", UnknownStatus);
+        await BothShowTheSameAsync(hf, "getRequestStatus", "{\"requests\": [}");
+        await BothShowTheSameAsync(hf, "requestMachines", "{\"template\": {\"templateId\": \"no-such-template\", \"machineCount\": 1}}");
+        await BothShowTheSameAsync(hf, "requestMachines", "{\"template\": {\"templateId\": \"e2e-vm\", \"machineCount\": 99999999999}}");
+
+        // A whole cycle made by the native build, each state read back by both.
+        var requested = await RunAsync(native.Native, hf, "requestMachines", "{\"template\": {\"templateId\": \"e2e-vm\", \"machineCount\": 2}}");
+        requested.ExitCode.Should().Be(0, requested.ToString());
+        var requestId = Json.Parse(requested.StandardOutput).GetProperty("requestId").GetString()!;
+        var status = $"{{\"requests\": [{{\"requestId\": \"{requestId}\"}}]}}";
+        await WaitUntilCompleteAsync(hf, status);
+        var done = await BothShowTheSameAsync(hf, "getRequestStatus", status);
+        var machines = Json.Parse(done.StandardOutput).GetProperty("requests")[0].GetProperty("machines");
+        machines.GetArrayLength().Should().Be(2);
+        hf.LiveMachineProcesses().Should().HaveCount(2, "the local-process provider compiled into the native build started them");
+
+        var names = string.Join(", ", machines.EnumerateArray().Select(static m => $"{{\"name\": \"{m.GetProperty("name").GetString()}\"}}"));
+        var returned = await RunAsync(native.Native, hf, "requestReturnMachines", $"{{\"machines\": [{names}]}}");
+        returned.ExitCode.Should().Be(0, returned.ToString());
+        var returnId = Json.Parse(returned.StandardOutput).GetProperty("requestId").GetString()!;
+        var returnStatus = $"{{\"requests\": [{{\"requestId\": \"{returnId}\"}}]}}";
+        await WaitUntilCompleteAsync(hf, returnStatus);
+        await BothShowTheSameAsync(hf, "getReturnRequests", "{}");
+        await BothShowTheSameAsync(hf, "getRequestStatus", returnStatus);
+        hf.LiveMachineProcesses().Should().BeEmpty();
+
+        var log = await File.ReadAllTextAsync(hf.LogFile);
+        log.Should().Contain("hostfactory requestMachines answered").And.Contain("hostfactory requestReturnMachines answered");
+    }
+
+    [NativeBuildFact]
+    public async Task ProtocolCall_WhenNoResidentProcessServes_TheFrontEndHandsItToTheNativeBuild_WhichStartsItselfAsTheResidentProcess()
+    {
+        await using var hf = await HostFactoryInstallation.CreateAsync(resident: true);
+
+        var first = await RunAsync(native.FrontEnd, hf, "getAvailableTemplates", "{}");
+        first.ExitCode.Should().Be(0, first.ToString());
+        var resident = await hf.WaitForResidentAsync();
+        Executable(resident).Should().Be(native.Native);
+
+        var second = await RunAsync(native.FrontEnd, hf, "getRequestStatus", UnknownStatus);
+        second.ExitCode.Should().Be(0, second.ToString());
+        (await File.ReadAllTextAsync(hf.LogFile)).Should().Contain($"Resident process {resident.ToString(CultureInfo.InvariantCulture)} served getRequestStatus");
+    }
+
+    [NativeBuildFact]
+    public async Task ProtocolCall_WhenTheConfigurationNamesAPluginAssembly_IsHandedToHostfactory()
+    {
+        // The local-process provider named by its file, as a plugin is: only hostfactory loads assemblies.
+        var plugin = Path.Combine(native.Directory, "providers", "HostFactory.Providers.LocalProcess.dll");
+        await using var hf = await HostFactoryInstallation.CreateAsync(
+            resident: true,
+            extraProviders: $$"""{ "name": "byfile", "type": "local-process", "assembly": "{{plugin}}", "settings": { "ipAddress": "10.0.0.8" } }""");
+
+        var answer = await RunAsync(native.Native, hf, "getAvailableTemplates", "{}");
+
+        answer.ExitCode.Should().Be(0, answer.ToString());
+        Json.Parse(answer.StandardOutput).GetProperty("templates").GetArrayLength().Should().Be(2, "e2e-off is disabled");
+        var resident = await hf.WaitForResidentAsync();
+        Executable(resident).Should().Be(native.Full, "hostfactory answered the call, and started the resident process as itself");
+    }
+
+    [NativeBuildTheory]
+    [InlineData("templates", "list", "--format", "json")]
+    [InlineData("getRequestStatus", "--help")]
+    [InlineData("no-such-verb")]
+    public async Task CommandLine_WhenNotAProtocolCall_IsHandedToHostfactory(params string[] arguments)
+    {
+        await using var hf = await HostFactoryInstallation.CreateAsync();
+
+        var throughNative = await CliProcess.StartAsync(native.Native, arguments, hf.Environment, standardInput: null);
+        var direct = await CliProcess.StartAsync(native.Full, arguments, hf.Environment, standardInput: null);
+
+        ShouldShowTheSame(throughNative, direct);
+    }
+
+    [NativeBuildFact]
+    public async Task CommandLine_WhenHostfactoryIsNotBesideIt_SaysItCannotRunIt()
+    {
+        await using var hf = await HostFactoryInstallation.CreateAsync();
+        var alone = Path.Combine(hf.Root, "alone");
+        Directory.CreateDirectory(alone);
+        File.Copy(native.Native, Path.Combine(alone, "hostfactory-native"));
+
+        var result = await CliProcess.StartAsync(Path.Combine(alone, "hostfactory-native"), ["templates", "list"], hf.Environment, standardInput: null);
+
+        result.ExitCode.Should().Be(1, result.ToString());
+        result.StandardError.Should().Contain($"cannot run {Path.Combine(alone, "hostfactory")}: No such file or directory");
+    }
+
+    private async Task<CliResult> BothShowTheSameAsync(HostFactoryInstallation hf, string verb, string input)
+    {
+        var file = await InputFileAsync(hf, input);
+        var fromNative = await CliProcess.StartAsync(native.Native, [verb, "-f", file], hf.Environment, standardInput: null);
+        var fromFull = await CliProcess.StartAsync(native.Full, [verb, "-f", file], hf.Environment, standardInput: null);
+        ShouldShowTheSame(fromNative, fromFull);
+        return fromNative;
+    }
+
+    /// <summary>Polls the request with the native build until it is complete (its status calls move it on).</summary>
+    private async Task WaitUntilCompleteAsync(HostFactoryInstallation hf, string status)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            var answer = await RunAsync(native.Native, hf, "getRequestStatus", status);
+            answer.ExitCode.Should().Be(0, answer.ToString());
+            var state = Json.Parse(answer.StandardOutput).GetProperty("requests")[0].GetProperty("status").GetString();
+            if (state == "complete")
+            {
+                return;
+            }
+
+            DateTime.UtcNow.Should().BeBefore(deadline, $"the request should complete; it is {state}");
+            await Task.Delay(200);
+        }
+    }
+
+    private static async Task<CliResult> RunAsync(string program, HostFactoryInstallation hf, string verb, string input) =>
+        await CliProcess.StartAsync(program, [verb, "-f", await InputFileAsync(hf, input)], hf.Environment, standardInput: null);
+
+    private static async Task<string> InputFileAsync(HostFactoryInstallation hf, string input)
+    {
+        var file = Path.Combine(hf.Root, $"input-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, input);
+        return file;
+    }
+
+    private static string Executable(int pid) => new FileInfo($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/exe").LinkTarget!;
+
+    private static void ShouldShowTheSame(CliResult fromNative, CliResult fromFull)
+    {
+        fromNative.ExitCode.Should().Be(fromFull.ExitCode, fromNative.ToString());
+        fromNative.StandardOutput.Should().Be(fromFull.StandardOutput);
+        fromNative.StandardError.Should().Be(fromFull.StandardError);
+    }
+}
