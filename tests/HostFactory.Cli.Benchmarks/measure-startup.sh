@@ -2,7 +2,8 @@
 # Whole-process start-up of `getRequestStatus -f input.json` (what Host Factory pays on every poll) next to hello-world
 # console apps; prints the medians side by side and their ratios. The call is made as the installed scripts make it,
 # through the Native AOT front end (hostfactory-frontend, published with hostfactory), and also straight to the full
-# program. Measured twice: as Host Factory runs it (the resident process, started by the preparing calls, serves the
+# program (hostfactory) and to its Native AOT build (hostfactory-native, which the front end runs when no resident
+# process serves). Measured twice: as Host Factory runs it (the resident process, started by the preparing calls, serves the
 # call; target: <= 2x the Native AOT hello world), and with HOSTFACTORY_RESIDENT=0 (the call runs in its own process:
 # what the first call, or a call with the resident process switched off, costs; target: <= 2x the hello world published
 # as hostfactory is). A third baseline, SameLibraries, is the libraries hostfactory is built on doing the same kind of
@@ -89,6 +90,7 @@ input="$out/input.json"
 frontend="$out/hostfactory/hostfactory-frontend"
 status_cmd="$frontend getRequestStatus -f $input"
 full_cmd="$hf getRequestStatus -f $input"
+native_cmd="$out/hostfactory/hostfactory-native getRequestStatus -f $input"
 hello_cmd="$out/hello/HelloWorld"
 aot_hello_cmd="$out/hello-aot/HelloWorld"
 same_libraries_cmd="$out/same-libraries/SameLibraries $input $out/hostfactory/config/hostfactory.json $HF_PROVIDER_WORKDIR/data"
@@ -97,12 +99,13 @@ $same_libraries_cmd | grep -c '"requestId"' | xargs -I{} echo "SameLibraries ans
 # Rounds: each runs every row once, in an order that rotates from round to round, so a load that comes and goes during
 # the run reaches every row alike (the machine this runs on is shared). Each ratio printed is the median of the ratios
 # of two rows timed in the same round. Every row starts through env, so each pays the same extra exec.
-rows=(resident resident_full own own_full aot_hello hello same_libraries)
+rows=(resident resident_full own own_full own_native aot_hello hello same_libraries)
 declare -A cmd=(
   [resident]="env -u HOSTFACTORY_RESIDENT $status_cmd"
   [resident_full]="env -u HOSTFACTORY_RESIDENT $full_cmd"
   [own]="env HOSTFACTORY_RESIDENT=0 $status_cmd"
   [own_full]="env HOSTFACTORY_RESIDENT=0 $full_cmd"
+  [own_native]="env HOSTFACTORY_RESIDENT=0 $native_cmd"
   [aot_hello]="env -u HOSTFACTORY_RESIDENT $aot_hello_cmd"
   [hello]="env -u HOSTFACTORY_RESIDENT $hello_cmd"
   [same_libraries]="env -u HOSTFACTORY_RESIDENT $same_libraries_cmd"
@@ -133,6 +136,7 @@ printf '  %-72s %8s ms\n' "getRequestStatus (${#ids[@]} requests), resident proc
 printf '  %-72s %8s ms\n' "getRequestStatus, resident process, hostfactory itself" "$(median_ms resident_full)"
 printf '  %-72s %8s ms\n' "getRequestStatus, own process (HOSTFACTORY_RESIDENT=0), front end" "$(median_ms own)"
 printf '  %-72s %8s ms\n' "getRequestStatus, own process (HOSTFACTORY_RESIDENT=0), hostfactory itself" "$(median_ms own_full)"
+printf '  %-72s %8s ms\n' "getRequestStatus, own process (HOSTFACTORY_RESIDENT=0), hostfactory-native itself" "$(median_ms own_native)"
 printf '  %-72s %8s ms\n' "hello world, Native AOT" "$(median_ms aot_hello)"
 printf '  %-72s %8s ms\n' "hello world, $mode ReadyToRun as hostfactory" "$(median_ms hello)"
 printf '  %-72s %8s ms\n' "SameLibraries (the libraries alone, the same kind of work), as hostfactory" "$(median_ms same_libraries)"

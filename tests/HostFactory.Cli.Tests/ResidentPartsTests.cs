@@ -13,6 +13,25 @@ public sealed class ResidentPartsTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
+    [Theory]
+    [InlineData("resident serve", null)]
+    [InlineData("resident serve --config /etc/hf/hostfactory.json", "/etc/hf/hostfactory.json")]
+    public void ServeCommandLine_WhenItIsTheOneTheLauncherWrites_IsRecognisedWithItsConfiguration(string commandLine, string? configPath)
+    {
+        ResidentLauncher.IsServeCommandLine(commandLine.Split(' '), out var found).Should().BeTrue();
+        found.Should().Be(configPath);
+    }
+
+    [Theory]
+    [InlineData("resident")]
+    [InlineData("resident status")]
+    [InlineData("resident serve --config")]
+    [InlineData("resident serve --format json")]
+    [InlineData("resident serve --config a.json extra")]
+    [InlineData("getRequestStatus serve")]
+    public void ServeCommandLine_WhenItIsAnyOther_IsNotRecognised(string commandLine) =>
+        ResidentLauncher.IsServeCommandLine(commandLine.Split(' '), out _).Should().BeFalse();
+
     [Fact]
     public async Task Frames_WhenACallIsEncoded_ReadBackTheSame()
     {
