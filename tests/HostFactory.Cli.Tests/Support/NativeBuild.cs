@@ -90,6 +90,7 @@ public sealed class NativeBuild : IAsyncLifetime
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
             throw new TimeoutException($"dotnet publish of the native build ran past {PublishDeadline}.");
         }
 
