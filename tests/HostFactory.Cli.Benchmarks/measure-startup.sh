@@ -8,7 +8,7 @@
 # what the first call, or a call with the resident process switched off, costs; target: <= 2x the hello world published
 # as hostfactory is). A third baseline, SameLibraries, is the libraries hostfactory is built on doing the same kind of
 # work with no Host Factory code (input parsed, configuration loaded, a container with logging and options, the request
-# and machine documents read, the answer written): what those libraries alone cost a one-call process. The Native AOT publishes need a C toolchain and zlib (docs/host-factory.md).
+# and machine documents read, the answer written): what those libraries alone cost a one-call process. The Native AOT publishes need a C compiler (docs/host-factory.md).
 #
 #   tests/HostFactory.Cli.Benchmarks/measure-startup.sh [RUNS]
 #

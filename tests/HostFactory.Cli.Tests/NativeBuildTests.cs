@@ -51,7 +51,7 @@ public sealed class NativeBuildTests(NativeBuild native) : IClassFixture<NativeB
     }
 
     [NativeBuildFact]
-    public async Task ProtocolCall_WhenNoResidentProcessServes_TheFrontEndHandsItToTheNativeBuild_WhichStartsItselfAsTheResidentProcess()
+    public async Task ProtocolCall_WhenNoResidentProcessServes_TheFrontEndHandsItToTheNativeBuild_WhichStartsItselfAsTheResidentProcessThatOperatorsSeeAndStop()
     {
         await using var hf = await HostFactoryInstallation.CreateAsync(resident: true);
 
@@ -63,6 +63,18 @@ public sealed class NativeBuildTests(NativeBuild native) : IClassFixture<NativeB
         var second = await RunAsync(native.FrontEnd, hf, "getRequestStatus", UnknownStatus);
         second.ExitCode.Should().Be(0, second.ToString());
         (await File.ReadAllTextAsync(hf.LogFile)).Should().Contain($"Resident process {resident.ToString(CultureInfo.InvariantCulture)} served getRequestStatus");
+
+        // Operators see and stop it with hostfactory, as any other.
+        var status = await CliProcess.StartAsync(native.Full, ["resident", "status", "--format", "json"], hf.Environment, standardInput: null);
+        status.ExitCode.Should().Be(0, status.ToString());
+        var seen = Json.Parse(status.StandardOutput)[0];
+        seen.GetProperty("processId").GetInt32().Should().Be(resident);
+        seen.GetProperty("state").GetString().Should().Be("current");
+        seen.GetProperty("callsServed").GetInt32().Should().Be(1);
+        var stop = await CliProcess.StartAsync(native.Full, ["resident", "stop", "--format", "json"], hf.Environment, standardInput: null);
+        stop.ExitCode.Should().Be(0, stop.ToString());
+        Json.Parse(stop.StandardOutput)[0].GetProperty("stopped").GetBoolean().Should().BeTrue();
+        await Eventually.UntilAsync(() => hf.LiveResidentProcesses().Count == 0, "resident stop ends the native resident process");
     }
 
     [NativeBuildFact]
