@@ -6,10 +6,13 @@ namespace HostFactory.Cli.Tests.Support;
 /// hostfactory-native, published for real (<c>dotnet publish src/HostFactory.Cli -p:HostFactoryNative=true</c>, Native
 /// AOT, a minute or two) and put into a copy of this test project's output, beside the hostfactory and front end
 /// built there: an installation as the CLI's publish lays it out. Published once for the test class; deleted with it.
+/// Test projects that run at once (this file is linked into more than one) publish one after the other, under a lock
+/// file beside the native build's intermediate folder: the second publish finds the first's output up to date.
 /// </summary>
 public sealed class NativeBuild : IAsyncLifetime
 {
     private static readonly TimeSpan PublishDeadline = TimeSpan.FromMinutes(15);
+    private static readonly TimeSpan LockPollInterval = TimeSpan.FromMilliseconds(500);
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), $"hf-native-{Guid.NewGuid():N}"[..20]);
 
@@ -62,6 +65,7 @@ public sealed class NativeBuild : IAsyncLifetime
     private static async Task PublishAsync(string output)
     {
         var project = Path.Combine(RepositoryRoot(), "src", "HostFactory.Cli");
+        using var publishing = await TakePublishLockAsync(Path.Combine(project, "obj", "native-publish.lock"));
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
         {
             RedirectStandardOutput = true,
@@ -96,6 +100,24 @@ public sealed class NativeBuild : IAsyncLifetime
         }
 
         process.ExitCode.Should().Be(0, $"dotnet publish of the native build failed:\n{await stdout}\n{await stderr}");
+    }
+
+    /// <summary>The lock file, held exclusively (on Linux, <see cref="FileShare.None"/> is an <c>flock</c>); waits while another process holds it.</summary>
+    private static async Task<FileStream> TakePublishLockAsync(string path)
+    {
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var deadline = DateTime.UtcNow + PublishDeadline;
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(LockPollInterval);
+            }
+        }
     }
 
     private static string RepositoryRoot()
