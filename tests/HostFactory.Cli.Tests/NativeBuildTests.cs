@@ -1,5 +1,6 @@
 using System.Globalization;
 using HostFactory.Cli.Tests.Support;
+using HostFactory.Storage.Postgres.Testing;
 
 namespace HostFactory.Cli.Tests;
 
@@ -48,6 +49,27 @@ public sealed class NativeBuildTests(NativeBuild native) : IClassFixture<NativeB
 
         var log = await File.ReadAllTextAsync(hf.LogFile);
         log.Should().Contain("hostfactory requestMachines answered").And.Contain("hostfactory requestReturnMachines answered");
+    }
+
+    [NativeBuildPostgresFact]
+    public async Task ProtocolCycle_WhenTheStoreIsPostgres_IsMadeByTheNativeBuildAndReadBackAsByHostfactory()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using var hf = await PostgresInstallations.CreateAsync(database);
+
+        var requested = await RunAsync(native.Native, hf, "requestMachines", "{\"template\": {\"templateId\": \"e2e-small\", \"machineCount\": 1}}");
+        requested.ExitCode.Should().Be(0, requested.ToString());
+        var status = $"{{\"requests\": [{{\"requestId\": \"{Json.Parse(requested.StandardOutput).GetProperty("requestId").GetString()}\"}}]}}";
+        await WaitUntilCompleteAsync(hf, status);
+        var done = await BothShowTheSameAsync(hf, "getRequestStatus", status);
+
+        var name = Json.Parse(done.StandardOutput).GetProperty("requests")[0].GetProperty("machines")[0].GetProperty("name").GetString();
+        var returned = await RunAsync(native.Native, hf, "requestReturnMachines", $"{{\"machines\": [{{\"name\": \"{name}\"}}]}}");
+        returned.ExitCode.Should().Be(0, returned.ToString());
+        await WaitUntilCompleteAsync(hf, $"{{\"requests\": [{{\"requestId\": \"{Json.Parse(returned.StandardOutput).GetProperty("requestId").GetString()}\"}}]}}");
+        await BothShowTheSameAsync(hf, "getReturnRequests", "{}");
+        hf.LiveMachineProcesses().Should().BeEmpty();
+        File.Exists(Path.Combine(hf.WorkDirectory, "data", "storage.json")).Should().BeFalse("the requests are in PostgreSQL, not in JSON files");
     }
 
     [NativeBuildFact]
@@ -168,4 +190,11 @@ public sealed class NativeBuildTests(NativeBuild native) : IClassFixture<NativeB
         fromNative.StandardOutput.Should().Be(fromFull.StandardOutput);
         fromNative.StandardError.Should().Be(fromFull.StandardError);
     }
+}
+
+/// <summary>A fact that needs the native build and PostgreSQL: reported skipped, with the reason, without either.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
+public sealed class NativeBuildPostgresFactAttribute : FactAttribute
+{
+    public NativeBuildPostgresFactAttribute() => Skip = NativeBuild.SkipReason ?? TestPostgres.SkipReason;
 }
