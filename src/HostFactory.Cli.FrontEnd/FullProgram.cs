@@ -50,7 +50,8 @@ internal static partial class FullProgram
     private static (string Program, string[] Argv) CommandLine(string[] args, bool protocolCall)
     {
         var directory = AppContext.BaseDirectory;
-        foreach (var name in protocolCall ? [NativeName, ApphostName] : new[] { ApphostName })
+        string[] candidates = protocolCall ? [NativeName, ApphostName] : [ApphostName];
+        foreach (var name in candidates)
         {
             var program = Path.Combine(directory, name);
             if (File.Exists(program) && (File.GetUnixFileMode(program) & UnixFileMode.UserExecute) != 0)

@@ -25,9 +25,8 @@ internal static class NativeBuild
             return false;
         }
 
-        return ProtocolVerbs.TryParseScriptCall(args, out _, out _, out var configPath) || ResidentLauncher.IsServeCommandLine(args, out configPath)
-            ? !ServesConfiguration(configPath)
-            : true;
+        var servedHere = ProtocolVerbs.TryParseScriptCall(args, out _, out _, out var configPath) || ResidentLauncher.IsServeCommandLine(args, out configPath);
+        return !servedHere || !ServesConfiguration(configPath);
     }
 
     /// <summary>
