@@ -1,6 +1,7 @@
 using System.Globalization;
 using HostFactory.Cli.Tests.Support;
 using HostFactory.Storage.Postgres.Testing;
+using static HostFactory.Cli.Tests.Support.NativeCalls;
 
 namespace HostFactory.Cli.Tests;
 
@@ -19,20 +20,20 @@ public sealed class NativeBuildTests(NativeBuild native) : IClassFixture<NativeB
     {
         await using var hf = await HostFactoryInstallation.CreateAsync();
 
-        var templates = await BothShowTheSameAsync(hf, "getAvailableTemplates", "{}");
+        var templates = await BothShowTheSameAsync(native, hf, "getAvailableTemplates", "{}");
         Json.Parse(templates.StandardOutput).GetProperty("templates").GetArrayLength().Should().Be(2, "e2e-off is disabled");
-        await BothShowTheSameAsync(hf, "getRequestStatus", UnknownStatus);
-        await BothShowTheSameAsync(hf, "getRequestStatus", "{\"requests\": [}");
-        await BothShowTheSameAsync(hf, "requestMachines", "{\"template\": {\"templateId\": \"no-such-template\", \"machineCount\": 1}}");
-        await BothShowTheSameAsync(hf, "requestMachines", "{\"template\": {\"templateId\": \"e2e-vm\", \"machineCount\": 99999999999}}");
+        await BothShowTheSameAsync(native, hf, "getRequestStatus", UnknownStatus);
+        await BothShowTheSameAsync(native, hf, "getRequestStatus", "{\"requests\": [}");
+        await BothShowTheSameAsync(native, hf, "requestMachines", "{\"template\": {\"templateId\": \"no-such-template\", \"machineCount\": 1}}");
+        await BothShowTheSameAsync(native, hf, "requestMachines", "{\"template\": {\"templateId\": \"e2e-vm\", \"machineCount\": 99999999999}}");
 
         // A whole cycle made by the native build, each state read back by both.
         var requested = await RunAsync(native.Native, hf, "requestMachines", "{\"template\": {\"templateId\": \"e2e-vm\", \"machineCount\": 2}}");
         requested.ExitCode.Should().Be(0, requested.ToString());
         var requestId = Json.Parse(requested.StandardOutput).GetProperty("requestId").GetString()!;
-        var status = $"{{\"requests\": [{{\"requestId\": \"{requestId}\"}}]}}";
-        await WaitUntilCompleteAsync(hf, status);
-        var done = await BothShowTheSameAsync(hf, "getRequestStatus", status);
+        var status = Status(requestId);
+        await WaitUntilCompleteAsync(native, hf, status);
+        var done = await BothShowTheSameAsync(native, hf, "getRequestStatus", status);
         var machines = Json.Parse(done.StandardOutput).GetProperty("requests")[0].GetProperty("machines");
         machines.GetArrayLength().Should().Be(2);
         hf.LiveMachineProcesses().Should().HaveCount(2, "the local-process provider compiled into the native build started them");
@@ -41,10 +42,10 @@ public sealed class NativeBuildTests(NativeBuild native) : IClassFixture<NativeB
         var returned = await RunAsync(native.Native, hf, "requestReturnMachines", $"{{\"machines\": [{names}]}}");
         returned.ExitCode.Should().Be(0, returned.ToString());
         var returnId = Json.Parse(returned.StandardOutput).GetProperty("requestId").GetString()!;
-        var returnStatus = $"{{\"requests\": [{{\"requestId\": \"{returnId}\"}}]}}";
-        await WaitUntilCompleteAsync(hf, returnStatus);
-        await BothShowTheSameAsync(hf, "getReturnRequests", "{}");
-        await BothShowTheSameAsync(hf, "getRequestStatus", returnStatus);
+        var returnStatus = Status(returnId);
+        await WaitUntilCompleteAsync(native, hf, returnStatus);
+        await BothShowTheSameAsync(native, hf, "getReturnRequests", "{}");
+        await BothShowTheSameAsync(native, hf, "getRequestStatus", returnStatus);
         hf.LiveMachineProcesses().Should().BeEmpty();
 
         var log = await File.ReadAllTextAsync(hf.LogFile);
@@ -59,15 +60,15 @@ public sealed class NativeBuildTests(NativeBuild native) : IClassFixture<NativeB
 
         var requested = await RunAsync(native.Native, hf, "requestMachines", "{\"template\": {\"templateId\": \"e2e-small\", \"machineCount\": 1}}");
         requested.ExitCode.Should().Be(0, requested.ToString());
-        var status = $"{{\"requests\": [{{\"requestId\": \"{Json.Parse(requested.StandardOutput).GetProperty("requestId").GetString()}\"}}]}}";
-        await WaitUntilCompleteAsync(hf, status);
-        var done = await BothShowTheSameAsync(hf, "getRequestStatus", status);
+        var status = Status(Json.Parse(requested.StandardOutput).GetProperty("requestId").GetString()!);
+        await WaitUntilCompleteAsync(native, hf, status);
+        var done = await BothShowTheSameAsync(native, hf, "getRequestStatus", status);
 
         var name = Json.Parse(done.StandardOutput).GetProperty("requests")[0].GetProperty("machines")[0].GetProperty("name").GetString();
         var returned = await RunAsync(native.Native, hf, "requestReturnMachines", $"{{\"machines\": [{{\"name\": \"{name}\"}}]}}");
         returned.ExitCode.Should().Be(0, returned.ToString());
-        await WaitUntilCompleteAsync(hf, $"{{\"requests\": [{{\"requestId\": \"{Json.Parse(returned.StandardOutput).GetProperty("requestId").GetString()}\"}}]}}");
-        await BothShowTheSameAsync(hf, "getReturnRequests", "{}");
+        await WaitUntilCompleteAsync(native, hf, Status(Json.Parse(returned.StandardOutput).GetProperty("requestId").GetString()!));
+        await BothShowTheSameAsync(native, hf, "getReturnRequests", "{}");
         hf.LiveMachineProcesses().Should().BeEmpty();
         File.Exists(Path.Combine(hf.WorkDirectory, "data", "storage.json")).Should().BeFalse("the requests are in PostgreSQL, not in JSON files");
     }
@@ -144,52 +145,7 @@ public sealed class NativeBuildTests(NativeBuild native) : IClassFixture<NativeB
         result.StandardError.Should().Contain($"cannot run {Path.Combine(alone, "hostfactory")}: No such file or directory");
     }
 
-    private async Task<CliResult> BothShowTheSameAsync(HostFactoryInstallation hf, string verb, string input)
-    {
-        var file = await InputFileAsync(hf, input);
-        var fromNative = await CliProcess.StartAsync(native.Native, [verb, "-f", file], hf.Environment, standardInput: null);
-        var fromFull = await CliProcess.StartAsync(native.Full, [verb, "-f", file], hf.Environment, standardInput: null);
-        ShouldShowTheSame(fromNative, fromFull);
-        return fromNative;
-    }
-
-    /// <summary>Polls the request with the native build until it is complete (its status calls move it on).</summary>
-    private async Task WaitUntilCompleteAsync(HostFactoryInstallation hf, string status)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (true)
-        {
-            var answer = await RunAsync(native.Native, hf, "getRequestStatus", status);
-            answer.ExitCode.Should().Be(0, answer.ToString());
-            var state = Json.Parse(answer.StandardOutput).GetProperty("requests")[0].GetProperty("status").GetString();
-            if (state == "complete")
-            {
-                return;
-            }
-
-            DateTime.UtcNow.Should().BeBefore(deadline, $"the request should complete; it is {state}");
-            await Task.Delay(200);
-        }
-    }
-
-    private static async Task<CliResult> RunAsync(string program, HostFactoryInstallation hf, string verb, string input) =>
-        await CliProcess.StartAsync(program, [verb, "-f", await InputFileAsync(hf, input)], hf.Environment, standardInput: null);
-
-    private static async Task<string> InputFileAsync(HostFactoryInstallation hf, string input)
-    {
-        var file = Path.Combine(hf.Root, $"input-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(file, input);
-        return file;
-    }
-
     private static string Executable(int pid) => new FileInfo($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/exe").LinkTarget!;
-
-    private static void ShouldShowTheSame(CliResult fromNative, CliResult fromFull)
-    {
-        fromNative.ExitCode.Should().Be(fromFull.ExitCode, fromNative.ToString());
-        fromNative.StandardOutput.Should().Be(fromFull.StandardOutput);
-        fromNative.StandardError.Should().Be(fromFull.StandardError);
-    }
 }
 
 /// <summary>A fact that needs the native build and PostgreSQL: reported skipped, with the reason, without either.</summary>

@@ -1,6 +1,7 @@
 using HostFactory.Cli.Tests.Support;
 using HostFactory.Providers.Aws.Tests.Emulator;
 using HostFactory.Providers.Aws.Tests.Support;
+using static HostFactory.Cli.Tests.Support.NativeCalls;
 
 namespace HostFactory.Providers.Aws.Tests;
 
@@ -38,64 +39,23 @@ public sealed class NativeBuildTests(NativeBuild native) : IClassFixture<NativeB
         var requested = await RunAsync(native.Native, hf, "requestMachines", """{"template": {"templateId": "aws-vm", "machineCount": 2}}""");
         requested.ExitCode.Should().Be(0, requested.ToString());
         var requestId = Json.Parse(requested.StandardOutput).GetProperty("requestId").GetString()!;
-        var acquired = await WaitUntilCompleteAsync(hf, requestId);
+        var acquired = await WaitUntilCompleteAsync(native, hf, Status(requestId));
 
         var machines = acquired.GetProperty("machines").EnumerateArray().ToList();
         machines.Select(m => m.GetProperty("machineId").GetString()).Should().BeEquivalentTo(_emulator.Cloud.Instances.Select(i => i.Id));
         machines.Should().OnlyContain(m => m.GetProperty("result").GetString() == "succeed" && m.GetProperty("status").GetString() == "running");
-        await BothShowTheSameAsync(hf, "getRequestStatus", Status(requestId));
+        await BothShowTheSameAsync(native, hf, "getRequestStatus", Status(requestId));
 
         var names = string.Join(", ", machines.Select(m => $$"""{"name": "{{m.GetProperty("name").GetString()}}"}"""));
         var returned = await RunAsync(native.Native, hf, "requestReturnMachines", $$"""{"machines": [{{names}}]}""");
         returned.ExitCode.Should().Be(0, returned.ToString());
-        var released = await WaitUntilCompleteAsync(hf, Json.Parse(returned.StandardOutput).GetProperty("requestId").GetString()!);
+        var released = await WaitUntilCompleteAsync(native, hf, Status(Json.Parse(returned.StandardOutput).GetProperty("requestId").GetString()!));
 
         released.GetProperty("machines").EnumerateArray().Should().HaveCount(2)
             .And.OnlyContain(m => m.GetProperty("result").GetString() == "succeed" && m.GetProperty("status").GetString() == "terminated");
         _emulator.Cloud.Instances.Should().OnlyContain(i => i.State == "terminated");
-        await BothShowTheSameAsync(hf, "getReturnRequests", "{}");
+        await BothShowTheSameAsync(native, hf, "getReturnRequests", "{}");
         var logs = string.Concat(Directory.EnumerateFiles(hf.LogDirectory, "*", SearchOption.AllDirectories).Select(File.ReadAllText));
         logs.Should().Contain("RunInstances").And.NotContain(Ec2Emulator.SecretAccessKey, "no credential is ever logged");
-    }
-
-    private static string Status(string requestId) => $$"""{"requests": [{"requestId": "{{requestId}}"}]}""";
-
-    /// <summary>Polls the request with the native build until it is complete; its answer for the request.</summary>
-    private async Task<System.Text.Json.JsonElement> WaitUntilCompleteAsync(HostFactoryInstallation hf, string requestId)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (true)
-        {
-            var answer = await RunAsync(native.Native, hf, "getRequestStatus", Status(requestId));
-            answer.ExitCode.Should().Be(0, answer.ToString());
-            var request = Json.Parse(answer.StandardOutput).GetProperty("requests")[0];
-            if (request.GetProperty("status").GetString() == "complete")
-            {
-                return request;
-            }
-
-            DateTime.UtcNow.Should().BeBefore(deadline, $"the request should complete; it is {request}");
-            await Task.Delay(200);
-        }
-    }
-
-    private async Task BothShowTheSameAsync(HostFactoryInstallation hf, string verb, string input)
-    {
-        var file = await InputFileAsync(hf, input);
-        var fromNative = await CliProcess.StartAsync(native.Native, [verb, "-f", file], hf.Environment, standardInput: null);
-        var fromFull = await CliProcess.StartAsync(native.Full, [verb, "-f", file], hf.Environment, standardInput: null);
-        fromNative.ExitCode.Should().Be(fromFull.ExitCode, fromNative.ToString());
-        fromNative.StandardOutput.Should().Be(fromFull.StandardOutput);
-        fromNative.StandardError.Should().Be(fromFull.StandardError);
-    }
-
-    private static async Task<CliResult> RunAsync(string program, HostFactoryInstallation hf, string verb, string input) =>
-        await CliProcess.StartAsync(program, [verb, "-f", await InputFileAsync(hf, input)], hf.Environment, standardInput: null);
-
-    private static async Task<string> InputFileAsync(HostFactoryInstallation hf, string input)
-    {
-        var file = Path.Combine(hf.Root, $"input-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(file, input);
-        return file;
     }
 }
