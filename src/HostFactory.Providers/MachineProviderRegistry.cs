@@ -148,12 +148,7 @@ internal sealed class MachineProviderRegistry : IMachineProviderRegistry, IDispo
         Assembly assembly;
         try
         {
-            assembly = BuiltInProviders.AreCompiledIn
-                ? BuiltInProviders.CompiledIn(path) ?? throw new ProviderLoadException(
-                    ProviderLoadFailure.AssemblyLoadFailed,
-                    null,
-                    $"Plugin assembly '{path}' cannot be loaded by this Native AOT build, which runs the built-in providers only; the plugin-capable build (hostfactory) loads it.")
-                : PluginLoadContext.LoadPlugin(path);
+            assembly = PluginLoadContext.LoadPlugin(path);
         }
         catch (Exception exception) when (exception is BadImageFormatException or FileLoadException or IOException)
         {

@@ -26,11 +26,19 @@ internal sealed class PluginLoadContext : AssemblyLoadContext
         : base($"HostFactory plugin {Path.GetFileName(assemblyPath)}", isCollectible: false) =>
         _resolver = new AssemblyDependencyResolver(assemblyPath);
 
-    /// <summary>Loads the plugin at <paramref name="assemblyPath"/> (absolute) into its own context, once per path.</summary>
+    /// <summary>
+    /// Loads the plugin at <paramref name="assemblyPath"/> (absolute) into its own context, once per path. A process
+    /// that cannot load assemblies (a Native AOT build, <see cref="BuiltInProviders.AreCompiledIn"/>) has the built-in
+    /// providers compiled in: a built-in provider's file is its compiled-in assembly, and any other file is refused.
+    /// </summary>
+    /// <exception cref="FileLoadException">A Native AOT build was asked for a file that is not a built-in provider's.</exception>
     public static Assembly LoadPlugin(string assemblyPath) =>
-        Loaded.GetOrAdd(
-            assemblyPath,
-            static path => new Lazy<Assembly>(() => new PluginLoadContext(path).LoadFromAssemblyPath(path))).Value;
+        BuiltInProviders.AreCompiledIn
+            ? BuiltInProviders.CompiledIn(assemblyPath) ?? throw new FileLoadException(
+                "this Native AOT build runs the built-in providers only; the plugin-capable build (hostfactory) loads other assemblies.", assemblyPath)
+            : Loaded.GetOrAdd(
+                assemblyPath,
+                static path => new Lazy<Assembly>(() => new PluginLoadContext(path).LoadFromAssemblyPath(path))).Value;
 
     /// <summary>True when <paramref name="assemblyName"/> must be the host's copy for type identity.</summary>
     public static bool IsShared(AssemblyName assemblyName)
