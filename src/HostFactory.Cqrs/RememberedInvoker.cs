@@ -1,0 +1,49 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+
+namespace HostFactory.Cqrs;
+
+/// <summary>
+/// The invoker a bus remembers: the first it used that calls a singleton handler directly, so that a bus sending that
+/// message type again reaches the handler without the dispatcher's lookup. Checked on every call against the message's
+/// runtime type and the caller's result type; any other message goes through the dispatcher.
+/// </summary>
+/// <remarks>
+/// Remembered once and never replaced: a bus shared by threads sending different messages would otherwise write its own
+/// fields on most calls, and every core reading the bus would wait for that cache line. Only an invoker with a direct
+/// route, so that a bus resolved per scope to send one message to a scoped handler writes nothing (the write barrier
+/// of that store cost the scoped dispatch about 5 ns). It stays because the figures need it: a query to a singleton
+/// handler measured 1.23–1.33x Mediator's <c>IMediator.Send</c> through the dispatcher's lookup and 0.90–1.04x with
+/// the bus remembering, alternating process by process (docs/benchmarks.md).
+/// </remarks>
+internal struct RememberedInvoker
+{
+    private Invoker? _invoker;
+
+    /// <summary>The remembered invoker, when it serves <paramref name="message"/> sent expecting <paramref name="resultType"/>.</summary>
+    /// <typeparam name="TInvoker">The invoker class for <paramref name="resultType"/>: <see cref="VoidCommandInvoker"/> or <see cref="ResultInvoker{TResult}"/>.</typeparam>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly bool Serves<TInvoker>(object message, Type resultType, [NotNullWhen(true)] out TInvoker? invoker)
+        where TInvoker : Invoker
+    {
+        var remembered = _invoker;
+        if (remembered is not null && remembered.Serves(message, resultType))
+        {
+            // Only a void command invoker expects typeof(void), and only a ResultInvoker<TResult> typeof(TResult).
+            invoker = Unsafe.As<TInvoker>(remembered);
+            return true;
+        }
+
+        invoker = null;
+        return false;
+    }
+
+    /// <summary>Remembers <paramref name="invoker"/> when it has a direct route and nothing is remembered yet.</summary>
+    public void Remember(Invoker invoker)
+    {
+        if (_invoker is null && invoker.HasDirectRoute)
+        {
+            _invoker = invoker;
+        }
+    }
+}
