@@ -13,8 +13,8 @@ namespace HostFactory.Cqrs;
 /// fields on most calls, and every core reading the bus would wait for that cache line. Only an invoker with a direct
 /// route, so that a bus resolved per scope to send one message to a scoped handler writes nothing (the write barrier
 /// of that store cost the scoped dispatch about 5 ns). It stays because the figures need it: a query to a singleton
-/// handler measured 1.23–1.33x Mediator's <c>IMediator.Send</c> through the dispatcher's lookup and 0.90–1.04x with
-/// the bus remembering, alternating process by process (docs/benchmarks.md).
+/// handler measured 1.29x Mediator's <c>IMediator.Send</c> through the dispatcher's lookup and 1.02x with the bus
+/// remembering (medians of 67 and 46 processes, the builds alternating; docs/benchmarks.md, "Fourth pass").
 /// </remarks>
 internal struct RememberedInvoker
 {
