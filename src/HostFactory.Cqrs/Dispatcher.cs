@@ -150,6 +150,7 @@ internal sealed class QueryBus(Dispatcher dispatcher, IServiceProvider services)
         return task;
     }
 }
+
 /// <summary>The scoped event bus.</summary>
 internal sealed class EventBus(Dispatcher dispatcher, IServiceProvider services) : IEventBus
 {
