@@ -6,7 +6,8 @@ namespace HostFactory.Cqrs.Tests;
 
 /// <summary>
 /// A bus remembers the first invoker it used that calls a singleton handler directly, and sends that message type to it
-/// without the dispatcher's lookup; these show that every other message, sent through the same bus before and after, still reaches its own handler.
+/// without the dispatcher's lookup; these show that every other message, sent through the same bus before and after,
+/// still reaches its own handler.
 /// </summary>
 public sealed class RememberedInvokerTests
 {
@@ -62,7 +63,8 @@ public sealed class RememberedInvokerTests
         var bus = scope.ServiceProvider.GetRequiredService<IQueryBus>();
         var wrong = 0;
 
-        // Four threads, each starting with a different type, so which route the bus remembers is a race.
+        // Four threads starting on different types (the first and the fourth on the same), so which invoker the bus
+        // remembers is a race.
         await Parallel.ForAsync(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (thread, cancellationToken) =>
         {
             for (var i = 0; i < 5_000; i++)
