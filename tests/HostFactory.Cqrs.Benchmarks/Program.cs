@@ -6,6 +6,9 @@ switch (args)
     case ["breakdown"]:
         ScopedDispatchBreakdown.Run(Console.Out);
         return;
+    case ["anatomy"]:
+        QueryAnatomy.Run(Console.Out);
+        return;
     case ["peers", .. var categories]:
         PeerComparison.Run(Console.Out, categories);
         return;
