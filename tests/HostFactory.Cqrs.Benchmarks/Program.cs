@@ -9,6 +9,16 @@ switch (args)
     case ["anatomy"]:
         QueryAnatomy.Run(Console.Out);
         return;
+    case ["rounds", var count, .. var rest]:
+        if (!int.TryParse(count, System.Globalization.CultureInfo.InvariantCulture, out var rounds) || rounds < 1)
+        {
+            Console.Error.WriteLine($"rounds: expected a positive number of rounds, got '{count}'.");
+            Environment.ExitCode = 2;
+            return;
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(DispatchBenchmarks).Assembly).Run(rest, InterleavedRounds.Config(rounds));
+        return;
     case ["peers", .. var categories]:
         PeerComparison.Run(Console.Out, categories);
         return;
