@@ -12,9 +12,10 @@ namespace HostFactory.Cqrs;
 /// Remembered once and never replaced: a bus shared by threads sending different messages would otherwise write its own
 /// fields on most calls, and every core reading the bus would wait for that cache line. Only an invoker with a direct
 /// route, so that a bus resolved per scope to send one message to a scoped handler writes nothing (remembering every
-/// invoker cost that dispatch about 5 ns, most likely the store's write barrier). It stays because the figures need it: a query to a singleton
-/// handler measured 1.29x Mediator's <c>IMediator.Send</c> through the dispatcher's lookup and 1.02x with the bus
-/// remembering (medians of 67 and 46 processes, the builds alternating; docs/benchmarks.md, "Fourth pass").
+/// invoker cost that dispatch about 5 ns, most likely the store's write barrier). It stays because the figures need it:
+/// a query to a singleton handler measured 1.29x Mediator's <c>IMediator.Send</c> through the dispatcher's lookup and
+/// 1.02x with the bus remembering (medians of 67 and 46 processes, the builds alternating; docs/benchmarks.md, "Fourth
+/// pass").
 /// </remarks>
 internal struct RememberedInvoker
 {

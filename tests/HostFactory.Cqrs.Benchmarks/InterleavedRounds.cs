@@ -19,12 +19,15 @@ namespace HostFactory.Cqrs.Benchmarks;
 /// </remarks>
 public static class InterleavedRounds
 {
+    // The jobs' ids: the prefix and the round's number, which the orderer reads back.
+    private const string RoundPrefix = "Round";
+
     public static IConfig Config(int rounds)
     {
         var config = ManualConfig.Create(DefaultConfig.Instance).WithOrderer(new RoundOrderer());
         for (var round = 1; round <= rounds; round++)
         {
-            config.AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(5).WithId($"Round{round}"));
+            config.AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(5).WithId($"{RoundPrefix}{round}"));
         }
 
         return config;
@@ -37,7 +40,7 @@ public static class InterleavedRounds
             ImmutableArray<BenchmarkCase> benchmarkCases, IEnumerable<BenchmarkLogicalGroupRule>? order = null) =>
             benchmarkCases
                 .GroupBy(c => c.Job.Id)
-                .OrderBy(round => int.Parse(round.Key["Round".Length..], System.Globalization.CultureInfo.InvariantCulture))
+                .OrderBy(round => int.Parse(round.Key[RoundPrefix.Length..], System.Globalization.CultureInfo.InvariantCulture))
                 .SelectMany((round, index) => InRound(round, reversed: index % 2 == 1));
 
         private static IEnumerable<BenchmarkCase> InRound(IEnumerable<BenchmarkCase> round, bool reversed)
