@@ -84,9 +84,9 @@ internal sealed class CommandBus(Dispatcher dispatcher, IServiceProvider service
     public ValueTask ExecuteAsync(ICommand command, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
-        if (_remembered.Serves(command, typeof(void), out VoidCommandInvoker? invoker))
+        if (_remembered.Serves(command, out VoidCommandInvoker? invoker))
         {
-            return invoker.InvokeAsync(command, services, cancellationToken);
+            return invoker.InvokeRememberedAsync(command, services, cancellationToken);
         }
 
         return DispatchAsync(command, cancellationToken);
@@ -95,9 +95,9 @@ internal sealed class CommandBus(Dispatcher dispatcher, IServiceProvider service
     public ValueTask<TResult> ExecuteAsync<TResult>(ICommand<TResult> command, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
-        if (_remembered.Serves(command, typeof(TResult), out ResultInvoker<TResult>? invoker))
+        if (_remembered.Serves(command, out ResultInvoker<TResult>? invoker))
         {
-            return invoker.InvokeAsync(command, services, cancellationToken);
+            return invoker.InvokeRememberedAsync(command, services, cancellationToken);
         }
 
         return DispatchAsync(command, cancellationToken);
@@ -132,9 +132,9 @@ internal sealed class QueryBus(Dispatcher dispatcher, IServiceProvider services)
     public ValueTask<TResult> ExecuteAsync<TResult>(IQuery<TResult> query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        if (_remembered.Serves(query, typeof(TResult), out ResultInvoker<TResult>? invoker))
+        if (_remembered.Serves(query, out ResultInvoker<TResult>? invoker))
         {
-            return invoker.InvokeAsync(query, services, cancellationToken);
+            return invoker.InvokeRememberedAsync(query, services, cancellationToken);
         }
 
         return DispatchAsync(query, cancellationToken);

@@ -7,44 +7,81 @@ namespace HostFactory.Cqrs;
 /// a result). The dispatcher's maps and a bus's <see cref="RememberedInvoker"/> hold invokers as this.
 /// </summary>
 /// <remarks>
-/// Both check <see cref="ResultType"/> against the caller's result type and then reinterpret, rather than cast: a cast
-/// to <see cref="ResultInvoker{TResult}"/> has a slow path through the runtime's cast helper, a call after which the
+/// The dispatcher checks <see cref="ResultType"/> against the caller's result type, a bus's remembered invoker the
+/// message type, which implies it (<see cref="ResultIsImplied"/>); both then reinterpret, rather than cast: a cast to
+/// <see cref="ResultInvoker{TResult}"/> has a slow path through the runtime's cast helper, a call after which the
 /// dispatch still needs its arguments, so the JIT would keep them in callee-saved registers on every call.
 /// </remarks>
-internal abstract class Invoker(nint messageType, Type resultType)
+internal abstract class Invoker(Type messageType, Type resultType, bool resultIsImplied)
 {
     /// <summary>The message type's handle (<see cref="TypeHandle.Of"/>).</summary>
-    public nint MessageType { get; } = messageType;
+    public nint MessageType { get; } = messageType.TypeHandle.Value;
 
     public Type ResultType { get; } = resultType;
+
+    /// <summary>
+    /// True when the message type can be sent expecting only <see cref="ResultType"/>: it implements one of its bus's
+    /// message interfaces, once. Then a message of that type can reach its bus only through the overload and the result
+    /// type this invoker serves, and its type alone shows that the invoker serves the call.
+    /// </summary>
+    public bool ResultIsImplied { get; } = resultIsImplied;
 
     // What must be quiet for a call to take the direct route without asking anything out of line. Written before the
     // route is published and read after it is seen (Volatile), so a thread that sees the route sees its listeners.
     private Listeners _directListeners;
 
-    /// <summary>True when this invoker serves <paramref name="message"/> sent expecting <paramref name="resultType"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool Serves(object message, Type resultType) => MessageType == TypeHandle.Of(message) && ResultType == resultType;
+    // The part of _directListeners the direct route checks inline: no logger to ask. Then only a tracing or metrics
+    // listener sends a call out of line, where _directListeners decides (an invoker whose built-in behaviours do not
+    // watch diagnostics takes the direct route from there).
+    private bool _directHasNoLogger;
 
-    /// <summary>True once a quiet dispatch opened the route straight to a singleton handler.</summary>
+    /// <summary>True once a quiet dispatch opened the route straight to a singleton handler. Once open it stays open.</summary>
     public abstract bool HasDirectRoute { get; }
 
     /// <summary>True when a call through the direct route asks nothing out of line: no logger to ask, no tracing or metrics listener.</summary>
+    /// <remarks>
+    /// The listener checks are two conditions of their own rather than <see cref="CqrsDiagnostics.IsListening"/>: the JIT
+    /// turns that property's <c>||</c> into a value it then tests, some five instructions more on every call.
+    /// </remarks>
     protected bool DirectIsQuiet
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => _directListeners.Logger is null && !_directListeners.DiagnosticsListening;
+        get => _directHasNoLogger && !CqrsDiagnostics.Source.HasListeners() && !CqrsDiagnostics.Duration.Enabled;
     }
 
     /// <summary>True when a built-in behaviour must run: a listener, or Debug on the logger.</summary>
     protected bool DirectListening => _directListeners.AnyListening;
 
+    /// <summary>
+    /// True when <paramref name="messageType"/> implements exactly one of <paramref name="messageInterfaces"/> (open
+    /// generic or not): the message interfaces through which its bus sends it.
+    /// </summary>
+    protected static bool ImplementsOnce(Type messageType, params ReadOnlySpan<Type> messageInterfaces)
+    {
+        var found = 0;
+        foreach (var contract in messageType.GetInterfaces())
+        {
+            var definition = contract.IsGenericType ? contract.GetGenericTypeDefinition() : contract;
+            if (messageInterfaces.Contains(definition))
+            {
+                found++;
+            }
+        }
+
+        return found == 1;
+    }
+
     /// <summary>Sets the listeners of the direct route; call before publishing the route.</summary>
-    protected void SetDirectListeners(Listeners listeners) => _directListeners = listeners;
+    protected void SetDirectListeners(Listeners listeners)
+    {
+        _directListeners = listeners;
+        _directHasNoLogger = listeners.Logger is null;
+    }
 }
 
 /// <summary>Dispatches commands without a result of one runtime type.</summary>
-internal abstract class VoidCommandInvoker(Type commandType) : Invoker(commandType.TypeHandle.Value, typeof(void))
+internal abstract class VoidCommandInvoker(Type commandType)
+    : Invoker(commandType, typeof(void), ImplementsOnce(commandType, typeof(ICommand), typeof(ICommand<>)))
 {
     // The singleton handler's method, bound once a quiet dispatch found it (Untyped), taking the message as the
     // dispatcher holds it: called without a typed layer in between. Null until then; published after its listeners.
@@ -57,6 +94,18 @@ internal abstract class VoidCommandInvoker(Type commandType) : Invoker(commandTy
         if (Volatile.Read(ref _direct) is { } direct && DirectIsQuiet)
         {
             return direct(command, cancellationToken);
+        }
+
+        return InvokeOutOfLineAsync(command, services, cancellationToken);
+    }
+
+    /// <summary>As <see cref="InvokeAsync"/> for an invoker a bus remembered, whose direct route is open.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ValueTask InvokeRememberedAsync(ICommand command, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        if (DirectIsQuiet)
+        {
+            return Volatile.Read(ref _direct)!(command, cancellationToken);
         }
 
         return InvokeOutOfLineAsync(command, services, cancellationToken);
@@ -90,7 +139,10 @@ internal abstract class VoidCommandInvoker(Type commandType) : Invoker(commandTy
 }
 
 /// <summary>Dispatches commands with a result, or queries, of one runtime type.</summary>
-internal abstract class ResultInvoker<TResult>(Type messageType) : Invoker(messageType.TypeHandle.Value, typeof(TResult))
+/// <param name="messageType">The command or query type.</param>
+/// <param name="messageInterfaces">The message interfaces through which its bus sends it (<see cref="Invoker.ResultIsImplied"/>).</param>
+internal abstract class ResultInvoker<TResult>(Type messageType, params ReadOnlySpan<Type> messageInterfaces)
+    : Invoker(messageType, typeof(TResult), ImplementsOnce(messageType, messageInterfaces))
 {
     // The singleton handler's method, bound once a quiet dispatch found it (Untyped), taking the message as the
     // dispatcher holds it: called without a typed layer in between. Null until then; published after its listeners.
@@ -103,6 +155,18 @@ internal abstract class ResultInvoker<TResult>(Type messageType) : Invoker(messa
         if (Volatile.Read(ref _direct) is { } direct && DirectIsQuiet)
         {
             return direct(message, cancellationToken);
+        }
+
+        return InvokeOutOfLineAsync(message, services, cancellationToken);
+    }
+
+    /// <summary>As <see cref="InvokeAsync"/> for an invoker a bus remembered, whose direct route is open.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ValueTask<TResult> InvokeRememberedAsync(object message, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        if (DirectIsQuiet)
+        {
+            return Volatile.Read(ref _direct)!(message, cancellationToken);
         }
 
         return InvokeOutOfLineAsync(message, services, cancellationToken);
@@ -230,7 +294,7 @@ internal sealed class VoidCommandInvoker<TCommand>(HandlerRegistration registrat
     }
 }
 
-internal sealed class CommandInvoker<TCommand, TResult>(HandlerRegistration registration, CqrsRegistry registry, IServiceProvider root) : ResultInvoker<TResult>(typeof(TCommand))
+internal sealed class CommandInvoker<TCommand, TResult>(HandlerRegistration registration, CqrsRegistry registry, IServiceProvider root) : ResultInvoker<TResult>(typeof(TCommand), typeof(ICommand), typeof(ICommand<>))
     where TCommand : ICommand<TResult>
 {
     private readonly HandlerSlot<TCommand, ICommandHandler<TCommand, TResult>, TResult> _slot =
@@ -255,7 +319,7 @@ internal sealed class CommandInvoker<TCommand, TResult>(HandlerRegistration regi
     }
 }
 
-internal sealed class QueryInvoker<TQuery, TResult>(HandlerRegistration registration, CqrsRegistry registry, IServiceProvider root) : ResultInvoker<TResult>(typeof(TQuery))
+internal sealed class QueryInvoker<TQuery, TResult>(HandlerRegistration registration, CqrsRegistry registry, IServiceProvider root) : ResultInvoker<TResult>(typeof(TQuery), typeof(IQuery<>))
     where TQuery : IQuery<TResult>
 {
     private readonly HandlerSlot<TQuery, IQueryHandler<TQuery, TResult>, TResult> _slot =

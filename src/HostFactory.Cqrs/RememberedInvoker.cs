@@ -6,7 +6,9 @@ namespace HostFactory.Cqrs;
 /// <summary>
 /// The invoker a bus remembers: the first it used that calls a singleton handler directly, so that a bus sending that
 /// message type again reaches the handler without the dispatcher's lookup. Checked on every call against the message's
-/// runtime type and the caller's result type; any other message goes through the dispatcher.
+/// runtime type alone: only an invoker whose message type can be sent expecting one result is remembered
+/// (<see cref="Invoker.ResultIsImplied"/>), so a message of that type reaches the bus only through the overload and
+/// result type the invoker serves. Any other message goes through the dispatcher.
 /// </summary>
 /// <remarks>
 /// Remembered once and never replaced: a bus shared by threads sending different messages would otherwise write its own
@@ -21,16 +23,19 @@ internal struct RememberedInvoker
 {
     private Invoker? _invoker;
 
-    /// <summary>The remembered invoker, when it serves <paramref name="message"/> sent expecting <paramref name="resultType"/>.</summary>
-    /// <typeparam name="TInvoker">The invoker class for <paramref name="resultType"/>: <see cref="VoidCommandInvoker"/> or <see cref="ResultInvoker{TResult}"/>.</typeparam>
+    /// <summary>The remembered invoker, when it serves <paramref name="message"/>.</summary>
+    /// <typeparam name="TInvoker">
+    /// The invoker class for the caller's overload and result type: <see cref="VoidCommandInvoker"/> or
+    /// <see cref="ResultInvoker{TResult}"/>. The message's type implies it: the remembered invoker's message type is
+    /// sent expecting its one result, so the caller's <typeparamref name="TInvoker"/> is the invoker's class.
+    /// </typeparam>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly bool Serves<TInvoker>(object message, Type resultType, [NotNullWhen(true)] out TInvoker? invoker)
+    public readonly bool Serves<TInvoker>(object message, [NotNullWhen(true)] out TInvoker? invoker)
         where TInvoker : Invoker
     {
         var remembered = _invoker;
-        if (remembered is not null && remembered.Serves(message, resultType))
+        if (remembered is not null && remembered.MessageType == TypeHandle.Of(message))
         {
-            // Only a void command invoker expects typeof(void), and only a ResultInvoker<TResult> typeof(TResult).
             invoker = Unsafe.As<TInvoker>(remembered);
             return true;
         }
@@ -39,10 +44,13 @@ internal struct RememberedInvoker
         return false;
     }
 
-    /// <summary>Remembers <paramref name="invoker"/> when it has a direct route and nothing is remembered yet.</summary>
+    /// <summary>
+    /// Remembers <paramref name="invoker"/> when nothing is remembered yet, its direct route is open (and so stays open)
+    /// and its message type implies its result type.
+    /// </summary>
     public void Remember(Invoker invoker)
     {
-        if (_invoker is null && invoker.HasDirectRoute)
+        if (_invoker is null && invoker.HasDirectRoute && invoker.ResultIsImplied)
         {
             _invoker = invoker;
         }

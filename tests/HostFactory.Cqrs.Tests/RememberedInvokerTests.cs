@@ -1,4 +1,5 @@
 using HostFactory.Cqrs.Tests.Fixtures.Remembered;
+using HostFactory.Cqrs.Tests.Fixtures.TwoResults;
 using HostFactory.Cqrs.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -44,7 +45,8 @@ public sealed class RememberedInvokerTests
         await using var scope = provider.CreateAsyncScope();
         var bus = scope.ServiceProvider.GetRequiredService<ICommandBus>();
 
-        // The bus remembers the invoker of the handler without a result; the one with a result must still be reached.
+        // The command can be sent both ways, so its type alone does not say which invoker a call wants: the bus remembers
+        // neither, and each call must still reach the handler it asked for.
         await bus.ExecuteAsync((ICommand)new MarkCommand("a"));
         await bus.ExecuteAsync((ICommand)new MarkCommand("bb"));
         var counted = await bus.ExecuteAsync<int>(new MarkCommand("ccc"));
@@ -53,6 +55,20 @@ public sealed class RememberedInvokerTests
 
         (counted, countedAgain).Should().Be((3, 4));
         provider.GetRequiredService<Recorder>().Entries.Should().Equal("mark:a", "mark:bb", "counted:ccc", "counted:dddd", "mark:e");
+    }
+
+    [Fact]
+    public async Task Invokers_WhenTheMessageTypeCanBeSentExpectingMoreThanOneResult_AreNotTheKindABusRemembers()
+    {
+        await using var remembered = TestServices.For(typeof(NameQuery)).BuildStrict();
+        await using var twoResults = TestServices.For(typeof(CountQuery)).BuildStrict();
+        var dispatcher = remembered.GetRequiredService<Dispatcher>();
+
+        dispatcher.Query(new NameQuery("a")).ResultIsImplied.Should().BeTrue();
+        dispatcher.Query(new HalfQuery(2)).ResultIsImplied.Should().BeTrue();
+        dispatcher.Command(new MarkCommand("a")).ResultIsImplied.Should().BeFalse();
+        dispatcher.CommandWithResult(new MarkCommand("a")).ResultIsImplied.Should().BeFalse();
+        twoResults.GetRequiredService<Dispatcher>().Query<int>(new CountQuery(1)).ResultIsImplied.Should().BeFalse();
     }
 
     [Fact]
