@@ -43,31 +43,35 @@ internal sealed class EventInvoker<TEvent>(IReadOnlyList<EventHandlerRegistratio
     private ValueTask PublishInSequence(TEvent @event, IServiceProvider services, CancellationToken cancellationToken)
     {
         var singletons = _singletons;
-        var i = 0;
-        try
+        for (var i = 0; i < singletons.Length; i++)
         {
-            for (; i < singletons.Length; i++)
+            // What the handler below reads, defined once: the JIT keeps such a local in a register, where a loop counter
+            // read by an exception handler lives on the stack, stored and loaded again on every turn.
+            var index = i;
+            ValueTask running;
+            try
             {
-                var running = i switch
+                running = index switch
                 {
                     0 when singletons[0] is { } first => first(@event, cancellationToken),
                     1 when singletons[1] is { } second => second(@event, cancellationToken),
                     2 when singletons[2] is { } third => third(@event, cancellationToken),
-                    _ => Call(i, @event, services, cancellationToken),
+                    _ => Call(index, @event, services, cancellationToken),
                 };
-                if (!running.IsCompletedSuccessfully)
-                {
-                    return PublishRestInSequence(@event, services, i, running, null, cancellationToken);
-                }
-
-                // Completes the ValueTask's one consumption (a pooled source behind it is released).
-                running.GetAwaiter().GetResult();
             }
-        }
-        catch (Exception exception)
-        {
-            // Handler i threw before returning its task: record it, and go on with the next one.
-            return PublishRestInSequence(@event, services, i, default, [(_handlers[i].ImplementationType, exception)], cancellationToken);
+            catch (Exception exception)
+            {
+                // The handler threw before returning its task: record it, and go on with the next one.
+                return PublishRestInSequence(@event, services, index, default, [(_handlers[index].ImplementationType, exception)], cancellationToken);
+            }
+
+            if (!running.IsCompletedSuccessfully)
+            {
+                return PublishRestInSequence(@event, services, index, running, null, cancellationToken);
+            }
+
+            // Completes the ValueTask's one consumption (a pooled source behind it is released).
+            running.GetAwaiter().GetResult();
         }
 
         return default;
