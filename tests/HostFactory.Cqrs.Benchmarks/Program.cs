@@ -17,7 +17,7 @@ switch (args)
             return;
         }
 
-        BenchmarkSwitcher.FromAssembly(typeof(DispatchBenchmarks).Assembly).Run(rest, InterleavedRounds.Config(rounds));
+        RoundRatios.Print(BenchmarkSwitcher.FromAssembly(typeof(DispatchBenchmarks).Assembly).Run(rest, InterleavedRounds.Config(rounds)), Console.Out);
         return;
     case ["peers", .. var categories]:
         PeerComparison.Run(Console.Out, categories);
