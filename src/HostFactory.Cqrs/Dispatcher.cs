@@ -86,7 +86,7 @@ internal sealed class CommandBus(Dispatcher dispatcher, IServiceProvider service
         ArgumentNullException.ThrowIfNull(command);
         if (_remembered.Serves(command, out VoidCommandInvoker? invoker))
         {
-            return invoker.InvokeRememberedAsync(command, services, cancellationToken);
+            return invoker.InvokeDirectAsync(command, services, cancellationToken);
         }
 
         return DispatchAsync(command, cancellationToken);
@@ -97,7 +97,7 @@ internal sealed class CommandBus(Dispatcher dispatcher, IServiceProvider service
         ArgumentNullException.ThrowIfNull(command);
         if (_remembered.Serves(command, out ResultInvoker<TResult>? invoker))
         {
-            return invoker.InvokeRememberedAsync(command, services, cancellationToken);
+            return invoker.InvokeDirectAsync(command, services, cancellationToken);
         }
 
         return DispatchAsync(command, cancellationToken);
@@ -134,7 +134,7 @@ internal sealed class QueryBus(Dispatcher dispatcher, IServiceProvider services)
         ArgumentNullException.ThrowIfNull(query);
         if (_remembered.Serves(query, out ResultInvoker<TResult>? invoker))
         {
-            return invoker.InvokeRememberedAsync(query, services, cancellationToken);
+            return invoker.InvokeDirectAsync(query, services, cancellationToken);
         }
 
         return DispatchAsync(query, cancellationToken);

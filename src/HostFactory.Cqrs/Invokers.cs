@@ -30,23 +30,20 @@ internal abstract class Invoker(Type messageType, Type resultType, bool resultIs
     // route is published and read after it is seen (Volatile), so a thread that sees the route sees its listeners.
     private Listeners _directListeners;
 
-    // The part of _directListeners the direct route checks inline: no logger to ask. Then only a tracing or metrics
-    // listener sends a call out of line, where _directListeners decides (an invoker whose built-in behaviours do not
-    // watch diagnostics takes the direct route from there).
-    private bool _directHasNoLogger;
-
     /// <summary>True once a quiet dispatch opened the route straight to a singleton handler. Once open it stays open.</summary>
     public abstract bool HasDirectRoute { get; }
 
     /// <summary>True when a call through the direct route asks nothing out of line: no logger to ask, no tracing or metrics listener.</summary>
     /// <remarks>
-    /// The listener checks are two conditions of their own rather than <see cref="CqrsDiagnostics.IsListening"/>: the JIT
-    /// turns that property's <c>||</c> into a value it then tests, some five instructions more on every call.
+    /// Any tracing or metrics listener sends a call out of line, where <see cref="DirectListening"/> decides: an invoker
+    /// whose built-in behaviours do not watch diagnostics takes the direct route from there. The listener checks are two
+    /// conditions of their own rather than <see cref="CqrsDiagnostics.IsListening"/>: the JIT turns that property's
+    /// <c>||</c> into a value it then tests, some five instructions more on every call.
     /// </remarks>
     protected bool DirectIsQuiet
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => _directHasNoLogger && !CqrsDiagnostics.Source.HasListeners() && !CqrsDiagnostics.Duration.Enabled;
+        get => _directListeners.Logger is null && !CqrsDiagnostics.Source.HasListeners() && !CqrsDiagnostics.Duration.Enabled;
     }
 
     /// <summary>True when a built-in behaviour must run: a listener, or Debug on the logger.</summary>
@@ -72,11 +69,7 @@ internal abstract class Invoker(Type messageType, Type resultType, bool resultIs
     }
 
     /// <summary>Sets the listeners of the direct route; call before publishing the route.</summary>
-    protected void SetDirectListeners(Listeners listeners)
-    {
-        _directListeners = listeners;
-        _directHasNoLogger = listeners.Logger is null;
-    }
+    protected void SetDirectListeners(Listeners listeners) => _directListeners = listeners;
 }
 
 /// <summary>Dispatches commands without a result of one runtime type.</summary>
@@ -89,19 +82,14 @@ internal abstract class VoidCommandInvoker(Type commandType)
 
     /// <summary>Straight to a singleton handler while nobody listens to the built-in behaviours; otherwise through <see cref="DispatchAsync"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ValueTask InvokeAsync(ICommand command, IServiceProvider services, CancellationToken cancellationToken)
-    {
-        if (Volatile.Read(ref _direct) is { } direct && DirectIsQuiet)
-        {
-            return direct(command, cancellationToken);
-        }
+    public ValueTask InvokeAsync(ICommand command, IServiceProvider services, CancellationToken cancellationToken) =>
+        Volatile.Read(ref _direct) is not null
+            ? InvokeDirectAsync(command, services, cancellationToken)
+            : InvokeOutOfLineAsync(command, services, cancellationToken);
 
-        return InvokeOutOfLineAsync(command, services, cancellationToken);
-    }
-
-    /// <summary>As <see cref="InvokeAsync"/> for an invoker a bus remembered, whose direct route is open.</summary>
+    /// <summary>As <see cref="InvokeAsync"/> once the direct route is open (it never closes): the invoker a bus remembers is such.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ValueTask InvokeRememberedAsync(ICommand command, IServiceProvider services, CancellationToken cancellationToken)
+    public ValueTask InvokeDirectAsync(ICommand command, IServiceProvider services, CancellationToken cancellationToken)
     {
         if (DirectIsQuiet)
         {
@@ -150,19 +138,14 @@ internal abstract class ResultInvoker<TResult>(Type messageType, params ReadOnly
 
     /// <summary>Straight to a singleton handler while nobody listens to the built-in behaviours; otherwise through <see cref="DispatchAsync"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ValueTask<TResult> InvokeAsync(object message, IServiceProvider services, CancellationToken cancellationToken)
-    {
-        if (Volatile.Read(ref _direct) is { } direct && DirectIsQuiet)
-        {
-            return direct(message, cancellationToken);
-        }
+    public ValueTask<TResult> InvokeAsync(object message, IServiceProvider services, CancellationToken cancellationToken) =>
+        Volatile.Read(ref _direct) is not null
+            ? InvokeDirectAsync(message, services, cancellationToken)
+            : InvokeOutOfLineAsync(message, services, cancellationToken);
 
-        return InvokeOutOfLineAsync(message, services, cancellationToken);
-    }
-
-    /// <summary>As <see cref="InvokeAsync"/> for an invoker a bus remembered, whose direct route is open.</summary>
+    /// <summary>As <see cref="InvokeAsync"/> once the direct route is open (it never closes): the invoker a bus remembers is such.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ValueTask<TResult> InvokeRememberedAsync(object message, IServiceProvider services, CancellationToken cancellationToken)
+    public ValueTask<TResult> InvokeDirectAsync(object message, IServiceProvider services, CancellationToken cancellationToken)
     {
         if (DirectIsQuiet)
         {
